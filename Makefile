@@ -1,0 +1,59 @@
+# Brede Gesprek: the two commands a new user needs are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV ?= uv
+RUN := $(UV) run --frozen
+DEMO_ENV := DEBUG=true HTTPS=false
+
+.PHONY: help install system-packages demo test lint check-translations messages bench
+
+help:
+	@echo "make demo   - install, migrate the SQLite database, load demo data, serve on http://127.0.0.1:8000"
+	@echo "make test   - install, lint and run the whole test suite (browser tests included)"
+	@echo "make bench  - run the benchmarks"
+
+# uv under the Python 3.13 that .python-version selects; uv never downloads a Python.
+install:
+	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+
+# Debian packages the tests need: Chromium for browser tests, poppler for pdftotext,
+# gettext for makemessages.
+system-packages:
+	@missing=""; \
+	for pkg in chromium:/usr/bin/chromium poppler-utils:/usr/bin/pdftotext gettext:/usr/bin/msgfmt; do \
+	  [ -x "$${pkg#*:}" ] || missing="$$missing $${pkg%%:*}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+demo: install
+	$(DEMO_ENV) $(RUN) python manage.py migrate --noinput
+	$(DEMO_ENV) $(RUN) python manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000 (stop with Ctrl-C)"
+	$(DEMO_ENV) $(RUN) python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	SECRET_KEY=lint-only $(RUN) mypy .
+	SECRET_KEY=lint-only $(RUN) python manage.py makemigrations --check --dry-run
+	$(MAKE) check-translations
+
+# Every message in the code has a Dutch translation, and the compiled catalogue is current.
+check-translations:
+	SECRET_KEY=lint-only $(RUN) python manage.py makemessages -l nl --no-location --no-obsolete -v0
+	$(RUN) python scripts/check_translations.py locale/nl/LC_MESSAGES/django.po
+
+# Extract and compile messages after changing texts (then translate the new entries).
+messages: install
+	SECRET_KEY=dev-only $(RUN) python manage.py makemessages -l nl --no-location --no-obsolete
+	SECRET_KEY=dev-only $(RUN) python manage.py compilemessages -l nl
+
+test: install system-packages lint
+	$(RUN) pytest
+
+bench: install
+	$(RUN) python bench/run.py

@@ -1,0 +1,125 @@
+"""Who may see what. Every read of patient data goes through a helper here: it scopes
+to the user's practice and role, writes the audit record, and answers 404 otherwise."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Concatenate
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+
+from consult.audit import audit_log
+from consult.models import AuditAction, AuditOutcome, Consult, Patient, User
+from consult.models.patients import PatientQuerySet
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The acting user and where the request came from: what every service needs to
+    check access and to write the audit record."""
+
+    user: User
+    client_address: str | None = None
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> "Actor":
+        assert isinstance(request.user, User)
+        return cls(user=request.user, client_address=client_address(request))
+
+
+def client_address(request: HttpRequest) -> str | None:
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR") or None
+
+
+type View[**P] = Callable[Concatenate[HttpRequest, P], HttpResponse]
+
+
+def clinician_required[**P](view: View[P]) -> View[P]:
+    """Patient data is for the treating roles only; anyone else gets 403, logged."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        user = request.user
+        if not isinstance(user, User) or not user.is_clinician:
+            actor = Actor.from_request(request)
+            patient_id = kwargs.get("patient_id")
+            audit_log(
+                actor=actor,
+                action=AuditAction.READ,
+                object_type="patient",
+                object_id=str(patient_id or ""),
+                patient_id=patient_id if isinstance(patient_id, UUID) else None,
+                outcome=AuditOutcome.REFUSED,
+            )
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+def administrator_required[**P](view: View[P]) -> View[P]:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        if not isinstance(request.user, User) or not request.user.is_administrator:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+def get_patient_for(actor: Actor, patient_id: UUID) -> Patient:
+    """The patient, if the actor may see them; logs the read either way."""
+    with transaction.atomic():
+        patient = (
+            Patient.objects.for_practice(actor.user.practice_id)
+            .filter(public_id=patient_id)
+            .first()
+            if actor.user.is_clinician
+            else None
+        )
+        audit_log(
+            actor=actor,
+            action=AuditAction.READ,
+            object_type="patient",
+            object_id=str(patient_id),
+            patient_id=patient_id,
+            outcome=AuditOutcome.ALLOWED if patient else AuditOutcome.REFUSED,
+        )
+    if patient is None:
+        raise Http404
+    return patient
+
+
+def get_consult_for(actor: Actor, consult_id: UUID) -> Consult:
+    with transaction.atomic():
+        consult = (
+            Consult.objects.select_related("patient", "started_by")
+            .filter(public_id=consult_id, practice_id=actor.user.practice_id)
+            .first()
+            if actor.user.is_clinician
+            else None
+        )
+        audit_log(
+            actor=actor,
+            action=AuditAction.READ,
+            object_type="consult",
+            object_id=str(consult_id),
+            patient_id=consult.patient.public_id if consult else None,
+            outcome=AuditOutcome.ALLOWED if consult else AuditOutcome.REFUSED,
+        )
+    if consult is None:
+        raise Http404
+    return consult
+
+
+def patients_for(actor: Actor) -> PatientQuerySet:
+    return Patient.objects.for_practice(actor.user.practice_id)

@@ -1,0 +1,149 @@
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consult.models import CLINICAL_ROLES, Patient, Practice, Role, User
+from consult.registry import conversation_models
+from consult.validators import normalise_phone, normalise_postcode
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "This e-mail address and password do not match. Check the password: capitals count."
+        ),
+    }
+
+
+class PatientSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search for a patient"),
+        max_length=100,
+        required=False,
+        help_text=_("Name, date of birth (dd-mm-yyyy) or HIS patient number."),
+    )
+
+
+class PatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = [
+            "first_name",
+            "name_prefix",
+            "last_name",
+            "date_of_birth",
+            "his_number",
+            "postcode",
+            "phone",
+            "email",
+            "preferred_language",
+            "plain_language",
+            "notes",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.practice = practice
+        date_field = self.fields["date_of_birth"]
+        assert isinstance(date_field, forms.DateField)
+        date_field.input_formats = ["%Y-%m-%d", "%d-%m-%Y"]
+
+    def clean_postcode(self) -> str:
+        value: str = self.cleaned_data["postcode"]
+        return normalise_postcode(value) if value else ""
+
+    def clean_phone(self) -> str:
+        value: str = self.cleaned_data["phone"]
+        return normalise_phone(value) if value else ""
+
+    def clean_his_number(self) -> str:
+        value: str = self.cleaned_data["his_number"].strip()
+        taken = Patient.objects.filter(practice=self.practice, his_number__iexact=value)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(_("Another patient of this practice has this HIS number."))
+        return value
+
+
+def clinicians_of(practice_id: int) -> Any:
+    return User.objects.filter(practice_id=practice_id, is_active=True, role__in=CLINICAL_ROLES)
+
+
+class ConsentForm(forms.Form):
+    given_on = forms.DateField(label=_("Consent given on"), widget=DateInput())
+    given_to = forms.ModelChoiceField(
+        label=_("Given to"), queryset=User.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args: Any, actor_user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"given_on": timezone.localdate(), "given_to": actor_user})
+        super().__init__(*args, **kwargs)
+        field = self.fields["given_to"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = clinicians_of(actor_user.practice_id)
+
+
+class ConsentWithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(label=_("Withdrawn on"), widget=DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"withdrawn_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class ConsultStartForm(forms.Form):
+    model_slug = forms.ChoiceField(label=_("Conversation model"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["model_slug"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(model.slug, model.name) for model in conversation_models()]
+
+
+class UserCreateForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=120)
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    password = forms.CharField(
+        label=_("First password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        help_text=_(
+            "At least 12 characters; a common password is refused. "
+            "The colleague chooses a new one at first login."
+        ),
+    )
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("There is already an account with this e-mail address."))
+        return email
+
+
+class UserUpdateForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=120)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    is_active = forms.BooleanField(
+        label=_("Active"),
+        required=False,
+        help_text=_("A deactivated account can no longer log in. Its history is kept."),
+    )

@@ -1,0 +1,33 @@
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsultStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    FINISHED = "finished", _("finished")
+
+
+class Consult(models.Model):
+    """One brede gesprek with a patient along one conversation model."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey("consult.Practice", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        "consult.Patient", on_delete=models.CASCADE, related_name="consults"
+    )
+    model_slug = models.SlugField(_("conversation model"), max_length=40)
+    started_by = models.ForeignKey("consult.User", on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=ConsultStatus.choices, default=ConsultStatus.OPEN
+    )
+
+    class Meta:
+        verbose_name = _("consult")
+        verbose_name_plural = _("consults")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.model_slug} {self.started_at:%Y-%m-%d}"

@@ -1,0 +1,127 @@
+import uuid
+from datetime import date, datetime
+
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consult.validators import validate_phone, validate_postcode
+
+
+class Language(models.TextChoices):
+    DUTCH = "nl", _("Dutch")
+    ENGLISH = "en", _("English")
+    TURKISH = "tr", _("Turkish")
+    ARABIC = "ar", _("Arabic")
+    TARIFIT = "rif", _("Tarifit (Berber)")
+    POLISH = "pl", _("Polish")
+    UKRAINIAN = "uk", _("Ukrainian")
+    PAPIAMENTO = "pap", _("Papiamento")
+    SRANAN = "srn", _("Sranan Tongo")
+    OTHER = "other", _("Other language")
+
+
+class PatientQuerySet(models.QuerySet["Patient"]):
+    def for_practice(self, practice_id: int) -> "PatientQuerySet":
+        return self.filter(practice_id=practice_id)
+
+    def search(self, query: str) -> "PatientQuerySet":
+        """Find by date of birth (when the query is a date), or else by every word
+        matching a part of the name or the whole HIS number."""
+        born = parse_dutch_date(query)
+        if born is not None:
+            return self.filter(Q(date_of_birth=born) | Q(his_number__iexact=query.strip()))
+        condition = Q()
+        for word in query.split():
+            condition &= (
+                Q(first_name__icontains=word)
+                | Q(name_prefix__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(his_number__iexact=word)
+            )
+        return self.filter(condition)
+
+
+DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d%m%Y")
+
+
+def parse_dutch_date(text: str) -> date | None:
+    text = text.strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def not_in_future(value: date) -> None:
+    MaxValueValidator(timezone.localdate(), _("The date of birth cannot be in the future."))(value)
+
+
+class Patient(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(
+        "consult.Practice", on_delete=models.PROTECT, related_name="patients"
+    )
+    first_name = models.CharField(_("first name"), max_length=80)
+    name_prefix = models.CharField(
+        _("prefix"), max_length=20, blank=True, help_text=_("For example: van, de, van der.")
+    )
+    last_name = models.CharField(_("last name"), max_length=120)
+    date_of_birth = models.DateField(_("date of birth"), validators=[not_in_future])
+    his_number = models.CharField(
+        _("HIS patient number"),
+        max_length=20,
+        help_text=_("The patient number in the practice's record system (HIS)."),
+    )
+    postcode = models.CharField(
+        _("postcode"),
+        max_length=7,
+        blank=True,
+        validators=[validate_postcode],
+        help_text=_("Used to find services near the patient."),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    email = models.EmailField(_("e-mail address"), blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=Language.choices, default=Language.DUTCH
+    )
+    plain_language = models.BooleanField(
+        _("plain language"),
+        default=False,
+        help_text=_("The patient reads with difficulty: keep texts short and simple."),
+    )
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
+        ordering = ["last_name", "first_name", "date_of_birth"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "his_number"], name="patient_his_number_unique_per_practice"
+            )
+        ]
+        indexes = [models.Index(fields=["practice", "last_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(
+            part for part in (self.first_name, self.name_prefix, self.last_name) if part
+        )
+
+    @property
+    def age(self) -> int:
+        today = timezone.localdate()
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

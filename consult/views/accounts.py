@@ -1,0 +1,37 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+
+from consult.models import User
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to where its work starts."""
+    user = request.user
+    if not isinstance(user, User):
+        return redirect("login")
+    if user.is_clinician:
+        return redirect("patient_list")
+    if user.is_administrator:
+        return redirect("user_list")
+    return render(request, "consult/home.html")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user = self.request.user
+        assert isinstance(user, User)
+        if user.must_change_password:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
+        return response
+
+
+password_change = login_required(PasswordChangeView.as_view())

@@ -1,0 +1,176 @@
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from consult.access import Actor, clinician_required, get_patient_for, patients_for
+from consult.audit import audit_log_many
+from consult.forms import (
+    ConsentForm,
+    ConsentWithdrawForm,
+    ConsultStartForm,
+    PatientForm,
+    PatientSearchForm,
+)
+from consult.htmx import is_htmx_swap_of
+from consult.models import AuditAction, Patient
+from consult.registry import conversation_models, get_conversation_model
+from consult.services.consent import consent_record, consent_withdraw
+from consult.services.consults import consult_start
+from consult.services.patients import patient_create, patient_update
+
+PAGE_SIZE = 25
+
+
+@clinician_required
+def patient_list(request: HttpRequest) -> HttpResponse:
+    actor = Actor.from_request(request)
+    form = PatientSearchForm(request.GET)
+    patients = patients_for(actor)
+    query = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        if query:
+            patients = patients.search(query)
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    with transaction.atomic():
+        shown = list(page.object_list)
+        audit_log_many(
+            actor=actor,
+            action=AuditAction.READ,
+            object_type="patient_list",
+            patient_ids=[patient.public_id for patient in shown],
+        )
+    context = {"form": form, "page": page, "patients": shown, "query": query}
+    template = "consult/patient_list.html"
+    if is_htmx_swap_of(request, "patient-results"):
+        template += "#results"
+    return render(request, template, context)
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def patient_new(request: HttpRequest) -> HttpResponse:
+    actor = Actor.from_request(request)
+    form = PatientForm(request.POST or None, practice=actor.user.practice)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = patient_create(actor=actor, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Patient added."))
+            return redirect("patient_detail", patient_id=patient.public_id)
+    return render(request, "consult/patient_form.html", {"form": form, "patient": None})
+
+
+@clinician_required
+@require_http_methods(["GET", "POST"])
+def patient_edit(request: HttpRequest, patient_id: UUID) -> HttpResponse:
+    actor = Actor.from_request(request)
+    patient = get_patient_for(actor, patient_id)
+    form = PatientForm(request.POST or None, instance=patient, practice=actor.user.practice)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient_update(actor=actor, patient=patient, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("patient_detail", patient_id=patient.public_id)
+    if request.method == "POST":
+        # The form changed the instance in memory; show the stored patient in the banner.
+        patient.refresh_from_db()
+    return render(request, "consult/patient_form.html", {"form": form, "patient": patient})
+
+
+@clinician_required
+def patient_detail(request: HttpRequest, patient_id: UUID) -> HttpResponse:
+    actor = Actor.from_request(request)
+    patient = get_patient_for(actor, patient_id)
+    return _detail(request, actor, patient)
+
+
+@clinician_required
+@require_POST
+def consent_give(request: HttpRequest, patient_id: UUID) -> HttpResponse:
+    actor = Actor.from_request(request)
+    patient = get_patient_for(actor, patient_id)
+    form = ConsentForm(request.POST, actor_user=actor.user)
+    if form.is_valid():
+        try:
+            consent_record(actor=actor, patient=patient, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect("patient_detail", patient_id=patient.public_id)
+    return _detail(request, actor, patient, consent_form=form, status=400)
+
+
+@clinician_required
+@require_POST
+def consent_revoke(request: HttpRequest, patient_id: UUID) -> HttpResponse:
+    actor = Actor.from_request(request)
+    patient = get_patient_for(actor, patient_id)
+    form = ConsentWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            consent_withdraw(actor=actor, patient=patient, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Withdrawal of consent recorded."))
+            return redirect("patient_detail", patient_id=patient.public_id)
+    return _detail(request, actor, patient, withdraw_form=form, status=400)
+
+
+@clinician_required
+@require_POST
+def consult_new(request: HttpRequest, patient_id: UUID) -> HttpResponse:
+    actor = Actor.from_request(request)
+    patient = get_patient_for(actor, patient_id)
+    form = ConsultStartForm(request.POST)
+    if form.is_valid():
+        try:
+            consult = consult_start(
+                actor=actor, patient=patient, model_slug=form.cleaned_data["model_slug"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("consult_detail", consult_id=consult.public_id)
+    return _detail(request, actor, patient, start_form=form, status=400)
+
+
+def _detail(
+    request: HttpRequest,
+    actor: Actor,
+    patient: Patient,
+    *,
+    consent_form: ConsentForm | None = None,
+    withdraw_form: ConsentWithdrawForm | None = None,
+    start_form: ConsultStartForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    consent = patient.consents.current().select_related("given_to").first()
+    consults = list(patient.consults.select_related("started_by"))
+    for consult in consults:
+        consult.conversation_model = get_conversation_model(consult.model_slug)  # type: ignore[attr-defined]
+    context = {
+        "patient": patient,
+        "consent": consent,
+        "consent_history": patient.consents.select_related("given_to"),
+        "consults": consults,
+        "consent_form": consent_form or ConsentForm(actor_user=actor.user),
+        "withdraw_form": withdraw_form or ConsentWithdrawForm(),
+        "start_form": start_form or ConsultStartForm(),
+        "conversation_models": conversation_models(),
+    }
+    return render(request, "consult/patient_detail.html", context, status=status)

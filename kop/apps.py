@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KopConfig(AppConfig):
+    name = "kop"
+    verbose_name = _("KOP-model")
+
+    def ready(self) -> None:
+        from consult.registry import ConversationModel, Step, register
+
+        register(
+            ConversationModel(
+                slug="kop",
+                name=_("KOP-model"),
+                for_whom=_(
+                    "For common mental complaints and unexplained physical complaints, "
+                    "mostly with the POH-GGZ over several sessions."
+                ),
+                steps=(
+                    Step("schema", _("KOP-schema")),
+                    Step("risico", _("Risk analysis")),
+                    Step("probleemdefinitie", _("Problem definition")),
+                    Step("plan", _("Goals and plan of approach")),
+                    Step("uitvoering", _("Carrying out the plan")),
+                    Step("terugvalpreventie", _("Relapse prevention")),
+                ),
+            )
+        )

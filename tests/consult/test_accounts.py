@@ -1,0 +1,128 @@
+import pytest
+from django.urls import reverse
+
+from consult.models import Role, User
+from tests.conftest import client_for
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_by_email_in_any_case(client, huisarts_a):
+    response = client.post(
+        reverse("login"), {"username": huisarts_a.email.upper(), "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("home"))["Location"] == reverse("patient_list")
+
+
+def test_wrong_password_gives_a_dutch_message(client, huisarts_a):
+    response = client.post(
+        reverse("login"), {"username": huisarts_a.email, "password": "wrong-password-123"}
+    )
+    assert response.status_code == 200
+    assert "Dit e-mailadres en wachtwoord horen niet bij elkaar." in response.content.decode()
+
+
+def test_deactivated_user_cannot_log_in(client, huisarts_a):
+    huisarts_a.is_active = False
+    huisarts_a.save()
+    response = client.post(reverse("login"), {"username": huisarts_a.email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_is_a_post_and_ends_the_session(huisarts_a):
+    client = client_for(huisarts_a)
+    response = client.post(reverse("logout"))
+    assert response["Location"] == reverse("login")
+    assert client.get(reverse("patient_list")).status_code == 302
+
+
+def test_passwords_are_hashed_with_argon2(huisarts_a):
+    assert huisarts_a.password.startswith("argon2")
+
+
+def create_account(client, **overrides):
+    data = {
+        "full_name": "Nieuwe Collega",
+        "email": "Nieuw@Praktijk.example",
+        "role": Role.POH_S,
+        "password": "een lange zin als wachtwoord",
+    }
+    data.update(overrides)
+    return client.post(reverse("user_new"), data, follow=True)
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("kort-ww", "Dit wachtwoord is te kort. Gebruik minstens 12 tekens."),
+        ("password1234", "Dit wachtwoord is te algemeen."),
+        ("123456789012", "Dit wachtwoord bevat alleen cijfers."),
+    ],
+)
+def test_password_rules_are_length_and_common_passwords(beheerder_a, password, message):
+    response = create_account(client_for(beheerder_a), password=password)
+    assert message in response.content.decode()
+    assert not User.objects.filter(email="nieuw@praktijk.example").exists()
+
+
+def test_a_long_password_without_digits_or_symbols_is_fine(beheerder_a):
+    response = create_account(client_for(beheerder_a), password="zonder cijfers of tekens")
+    assert "Account aangemaakt." in response.content.decode()
+
+
+def test_beheerder_creates_a_colleague_who_must_choose_a_password(beheerder_a, client):
+    create_account(client_for(beheerder_a))
+    user = User.objects.get(email="nieuw@praktijk.example")
+    assert (user.practice, user.role, user.must_change_password) == (
+        beheerder_a.practice,
+        Role.POH_S,
+        True,
+    )
+    client.post(
+        reverse("login"), {"username": user.email, "password": "een lange zin als wachtwoord"}
+    )
+    assert client.get(reverse("patient_list"))["Location"] == reverse("password_change")
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "een lange zin als wachtwoord",
+            "new_password1": "mijn eigen nieuwe wachtwoord",
+            "new_password2": "mijn eigen nieuwe wachtwoord",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.must_change_password
+    assert client.get(reverse("patient_list")).status_code == 200
+
+
+def test_beheerder_sets_role_and_deactivates(beheerder_a, huisarts_a):
+    client = client_for(beheerder_a)
+    url = reverse("user_edit", kwargs={"user_id": huisarts_a.public_id})
+    client.post(url, {"full_name": "Huisarts A", "role": Role.POH_GGZ})
+    huisarts_a.refresh_from_db()
+    assert huisarts_a.role == Role.POH_GGZ
+    assert not huisarts_a.is_active
+
+
+def test_beheerder_cannot_lock_themselves_out(beheerder_a):
+    url = reverse("user_edit", kwargs={"user_id": beheerder_a.public_id})
+    response = client_for(beheerder_a).post(
+        url, {"full_name": "Beheerder A", "role": Role.BEHEERDER}
+    )
+    assert "Je kunt jezelf niet deactiveren" in response.content.decode()
+    beheerder_a.refresh_from_db()
+    assert beheerder_a.is_active
+
+
+def test_beheerder_cannot_touch_another_practice(beheerder_a, huisarts_b):
+    url = reverse("user_edit", kwargs={"user_id": huisarts_b.public_id})
+    assert client_for(beheerder_a).get(url).status_code == 404
+
+
+def test_duplicate_email_is_refused(beheerder_a, huisarts_a):
+    response = create_account(client_for(beheerder_a), email=huisarts_a.email.upper())
+    assert "Er is al een account met dit e-mailadres." in response.content.decode()

@@ -1,0 +1,144 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from consult.models import Patient
+from tests.conftest import client_for
+from tests.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def valid_data(**overrides):
+    data = {
+        "first_name": "Ricardo",
+        "name_prefix": "",
+        "last_name": "Martina",
+        "date_of_birth": "1985-03-14",
+        "his_number": "100232",
+        "postcode": "9999ad",
+        "phone": "06-12 34 50 02",
+        "email": "",
+        "preferred_language": "nl",
+        "plain_language": "on",
+        "notes": "Hoofdpijn.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_create_patient_normalises_and_shows_detail(huisarts_a):
+    client = client_for(huisarts_a)
+    response = client.post(reverse("patient_new"), valid_data(), follow=True)
+    patient = Patient.objects.get(his_number="100232")
+    assert patient.practice == huisarts_a.practice
+    assert patient.postcode == "9999 AD"
+    assert patient.phone == "0612345002"
+    assert patient.plain_language
+    content = response.content.decode()
+    assert "Patiënt toegevoegd." in content
+    assert "Ricardo Martina" in content
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("postcode", "123", "Vul een Nederlandse postcode in"),
+        ("phone", "12345", "Vul een Nederlands telefoonnummer"),
+        ("date_of_birth", "2999-01-01", "De geboortedatum kan niet in de toekomst liggen."),
+        ("first_name", "x" * 81, "niet meer dan 80 tekens"),
+        ("notes", "x" * 2001, "niet meer dan 2000 tekens"),
+        ("last_name", "", "Dit veld is verplicht."),
+    ],
+)
+def test_bad_input_is_refused_in_dutch_and_saves_nothing(huisarts_a, field, value, message):
+    response = client_for(huisarts_a).post(reverse("patient_new"), valid_data(**{field: value}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Patient.objects.exists()
+
+
+def test_his_number_unique_within_practice_only(huisarts_a, practice_b):
+    PatientFactory.create(practice=practice_b, his_number="100232")
+    client = client_for(huisarts_a)
+    client.post(reverse("patient_new"), valid_data())
+    response = client.post(reverse("patient_new"), valid_data(first_name="Ander"))
+    assert (
+        "Een andere patiënt van deze praktijk heeft dit HIS-nummer al." in response.content.decode()
+    )
+    assert Patient.objects.filter(his_number="100232").count() == 2
+
+
+def test_edit_patient(huisarts_a, patient_a):
+    url = reverse("patient_edit", kwargs={"patient_id": patient_a.public_id})
+    response = client_for(huisarts_a).post(
+        url, valid_data(first_name="Inge", his_number=patient_a.his_number), follow=True
+    )
+    assert "Wijzigingen opgeslagen." in response.content.decode()
+    patient_a.refresh_from_db()
+    assert patient_a.first_name == "Inge"
+
+
+def test_markup_is_shown_as_text(huisarts_a, practice_a):
+    patient = PatientFactory.create(practice=practice_a, notes="<script>alert(1)</script>")
+    response = client_for(huisarts_a).get(
+        reverse("patient_detail", kwargs={"patient_id": patient.public_id})
+    )
+    content = response.content.decode()
+    assert "<script>alert(1)</script>" not in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("hoek", ["Hoekstra"]),
+        ("ingrid hoek", ["Hoekstra"]),
+        ("14-03-1973", ["Hoekstra"]),
+        ("555001", ["Yilmaz"]),
+        ("jansen", []),
+    ],
+)
+def test_search_by_name_date_of_birth_or_his_number(huisarts_a, practice_a, query, expected):
+    PatientFactory.create(
+        practice=practice_a,
+        first_name="Ingrid",
+        last_name="Hoekstra",
+        date_of_birth=datetime.date(1973, 3, 14),
+    )
+    PatientFactory.create(
+        practice=practice_a, first_name="Fatma", last_name="Yilmaz", his_number="555001"
+    )
+    response = client_for(huisarts_a).get(reverse("patient_list"), {"q": query})
+    content = response.content.decode()
+    for name in ("Hoekstra", "Yilmaz"):
+        assert (name in content) == (name in expected), name
+
+
+def test_htmx_search_returns_only_the_results_fragment(huisarts_a, patient_a):
+    response = client_for(huisarts_a).get(
+        reverse("patient_list"),
+        {"q": "Hoek"},
+        headers={"HX-Request": "true", "HX-Target": "patient-results"},
+    )
+    content = response.content.decode()
+    assert 'id="patient-results"' in content
+    assert "<html" not in content
+    assert "Hoekstra" in content
+
+
+def test_list_runs_a_fixed_number_of_queries(huisarts_a, practice_a, django_assert_max_num_queries):
+    PatientFactory.create_batch(30, practice=practice_a)
+    client = client_for(huisarts_a)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("patient_list"))
+    assert response.status_code == 200
+
+
+def test_detail_runs_a_fixed_number_of_queries(
+    huisarts_a, patient_a, django_assert_max_num_queries
+):
+    client = client_for(huisarts_a)
+    with django_assert_max_num_queries(16):
+        client.get(reverse("patient_detail", kwargs={"patient_id": patient_a.public_id}))

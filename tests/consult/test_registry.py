@@ -1,0 +1,57 @@
+"""A new conversation model plugs in without any change to `consult`."""
+
+import pytest
+from django.urls import reverse
+
+from consult.access import Actor
+from consult.models import Consult
+from consult.registry import ConversationModel, Step, conversation_models, register, unregister
+from consult.services.consults import consult_start
+from tests.conftest import client_for
+from tests.factories import ConsentFactory
+
+
+def test_the_four_models_register_themselves():
+    slugs = [model.slug for model in conversation_models()]
+    assert slugs == ["4d", "spinnenweb", "kop", "emboss"]
+    for model in conversation_models():
+        assert model.steps
+        assert model.for_whom
+
+
+@pytest.fixture
+def throwaway_model():
+    model = ConversationModel(
+        slug="proef",
+        name="Proefmodel",
+        for_whom="Alleen voor deze test.",
+        steps=(Step("een", "Stap een"), Step("twee", "Stap twee")),
+    )
+    register(model)
+    yield model
+    unregister(model.slug)
+
+
+@pytest.mark.django_db
+def test_a_registered_model_can_be_chosen_and_started(throwaway_model, huisarts_a, practice_a):
+    consent = ConsentFactory.create(patient__practice=practice_a)
+    client = client_for(huisarts_a)
+    page = client.get(
+        reverse("patient_detail", kwargs={"patient_id": consent.patient.public_id})
+    ).content.decode()
+    assert "Proefmodel" in page
+    assert "Alleen voor deze test." in page
+    consult = consult_start(
+        actor=Actor(user=huisarts_a), patient=consent.patient, model_slug="proef"
+    )
+    page = client.get(
+        reverse("consult_detail", kwargs={"consult_id": consult.public_id})
+    ).content.decode()
+    assert "Stap een" in page
+    assert "Stap twee" in page
+    assert Consult.objects.get().model_slug == "proef"
+
+
+def test_two_different_models_cannot_share_a_slug(throwaway_model):
+    with pytest.raises(ValueError, match="already registered"):
+        register(ConversationModel(slug="proef", name="Ander", for_whom="x"))

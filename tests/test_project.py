@@ -1,0 +1,175 @@
+"""The project as a whole: settings, security headers, health, translations, demo."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from consult.demo import DEMO_PASSWORD, seed_demo
+from consult.models import Consent, Patient, Practice, User
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_check_deploy_is_clean_with_production_values():
+    env = {
+        **{key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DEBUG": "false",
+        "SECRET_KEY": "a-real-looking-secret-" + "x7Qk2pLm9Zr4Wv8Nb3Tc6Yh1Jd5Fs0Ga" * 2,
+        "ALLOWED_HOSTS": "brede-gesprek.example",
+        "HTTPS": "true",
+        "STATIC_MANIFEST": "true",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_without_secret_key_production_refuses_to_start():
+    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_every_page_has_a_strict_content_security_policy(client):
+    response = client.get(reverse("login"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in policy
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+    content = response.content.decode()
+    assert "<style" not in content
+    assert 'style="' not in content
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert content.count("<script") == content.count(f'nonce="{nonce}"')
+
+
+def test_no_inline_style_or_script_in_any_template():
+    for template in (ROOT / "templates").rglob("*.html"):
+        text = template.read_text()
+        assert "<style" not in text, template
+        assert 'style="' not in text, template
+        assert "hx-on" not in text, template
+        for line in text.splitlines():
+            if "<script" in line:
+                assert "src=" in line or "htmx_script" in line, template
+
+
+@pytest.mark.django_db
+def test_htmx_is_self_hosted_and_configured_for_csp(client):
+    content = client.get(reverse("login")).content.decode()
+    assert (
+        'src="/static/django_htmx/htmx.min.js"' in content or "/static/django_htmx/htmx" in content
+    )
+    assert '"allowEval": false' in content
+    assert '"includeIndicatorStyles": false' in content
+
+
+@pytest.mark.django_db
+def test_pages_are_dutch(client):
+    content = client.get(reverse("login")).content.decode()
+    assert '<html lang="nl">' in content
+    assert "Inloggen" in content
+    assert "E-mailadres" in content
+
+
+@pytest.mark.django_db
+def test_healthz_answers_200_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.parametrize(
+    "unreachable_database",
+    [
+        "sqlite:////nonexistent-directory/db.sqlite3",
+        "postgres://postgres@127.0.0.1:1/brede_gesprek",
+    ],
+)
+def test_healthz_answers_503_when_the_database_is_gone(unreachable_database):
+    probe = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/healthz');"
+        "print(r.status_code, r.json()['database'])"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": unreachable_database,
+        "DJANGO_SETTINGS_MODULE": "brede_gesprek.settings",
+        "ALLOWED_HOSTS": "testserver",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.split() == ["503", "unreachable"], result.stderr
+
+
+def test_every_message_has_a_compiled_dutch_translation():
+    result = subprocess.run(
+        [sys.executable, "scripts/check_translations.py", "locale/nl/LC_MESSAGES/django.po"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout
+    with translation.override("nl"):
+        assert translation.gettext("Consent recorded.") == "Toestemming vastgelegd."
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_covers_the_cases():
+    seed_demo()
+    counts = (
+        Practice.objects.count(),
+        User.objects.count(),
+        Patient.objects.count(),
+        Consent.objects.count(),
+    )
+    seed_demo()
+    assert (
+        Practice.objects.count(),
+        User.objects.count(),
+        Patient.objects.count(),
+        Consent.objects.count(),
+    ) == counts
+    assert counts[0] == 2
+    roles = set(
+        User.objects.filter(practice__name="Huisartsenpraktijk De Linde").values_list(
+            "role", flat=True
+        )
+    )
+    assert {"huisarts", "poh_ggz", "poh_s", "praktijkmanager"} <= roles
+    assert User.objects.filter(practice__name="Gezondheidscentrum Oeverwijk").count() == 1
+    kop_case = Patient.objects.get(last_name="Hoekstra")
+    assert kop_case.age == 53
+    assert kop_case.consents.current().exists()
+    assert "geldzorgen" in Patient.objects.get(last_name="Martina").notes
+    assert User.objects.get(email="huisarts@delinde.example").check_password(DEMO_PASSWORD)
