@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 UV ?= uv
 RUN := $(UV) run --frozen
-DEMO_ENV := DEBUG=true HTTPS=false
+DEMO_ENV := DEBUG=true HTTPS=false TWO_FACTOR_REQUIRED=$(or $(TWO_FACTOR_REQUIRED),false)
 
 .PHONY: help install system-packages demo test lint check-translations messages bench
 

@@ -27,6 +27,21 @@ class LoginForm(AuthenticationForm):
     }
 
 
+class CodeForm(forms.Form):
+    token = forms.RegexField(
+        label=_("Code from your authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": _("Enter the six digits from your app.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        return str(self.cleaned_data["token"]).strip()
+
+
 class PatientSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search for a patient"),
@@ -146,4 +161,11 @@ class UserUpdateForm(forms.Form):
         label=_("Active"),
         required=False,
         help_text=_("A deactivated account can no longer log in. Its history is kept."),
+    )
+    reset_two_factor = forms.BooleanField(
+        label=_("Set up two-step verification again"),
+        required=False,
+        help_text=_(
+            "For a lost or new phone: at the next login the colleague links the app again."
+        ),
     )

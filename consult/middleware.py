@@ -1,22 +1,37 @@
 from collections.abc import Callable
+from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from consult.models import User
+from consult.two_factor import has_confirmed_device
 
 
-class PasswordChangeRequiredMiddleware:
-    """A user with a password set by the beheerder must choose their own first."""
+class AccountGateMiddleware:
+    """Before a logged-in user reaches anything: first their own password (when the
+    beheerder set it), then the second factor (set it up, or enter the code)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if isinstance(user, User) and user.must_change_password:
-            allowed = {reverse("password_change"), reverse("logout")}
-            if request.path not in allowed and not request.path.startswith("/static/"):
-                return redirect("password_change")
+        if isinstance(user, User):
+            gate = self._gate_for(request, user)
+            if gate is not None and request.path not in {gate, reverse("logout")}:
+                query = (
+                    urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+                )
+                return HttpResponseRedirect(f"{gate}?{query}" if query else gate)
         return self.get_response(request)
+
+    def _gate_for(self, request: HttpRequest, user: User) -> str | None:
+        if user.must_change_password:
+            return reverse("password_change")
+        if settings.TWO_FACTOR_REQUIRED and not user.is_verified():  # type: ignore[attr-defined]
+            if has_confirmed_device(user):
+                return reverse("two_factor_verify")
+            return reverse("two_factor_setup")
+        return None

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from consult.forms import LoginForm
-from consult.views import accounts, consults, health, patients, users
+from consult.views import accounts, consults, health, patients, two_factor, users
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -14,7 +14,9 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("inloggen/code/", two_factor.two_factor_verify, name="two_factor_verify"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/tweestapsverificatie/", two_factor.two_factor_setup, name="two_factor_setup"),
     path("account/wachtwoord/", accounts.password_change, name="password_change"),
     path("patienten/", patients.patient_list, name="patient_list"),
     path("patienten/nieuw/", patients.patient_new, name="patient_new"),

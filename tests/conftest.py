@@ -3,6 +3,9 @@ an outsider, the huisarts of practice B. Most tests are about what each may do."
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from consult.access import Actor
 from consult.models import Practice, Role, User
@@ -50,9 +53,22 @@ def patient_a(practice_a: Practice):
 
 
 def client_for(user: User) -> Client:
+    """A client logged in with both factors, as after a real login with the app's code."""
     client = Client()
     client.force_login(user)
+    device = TOTPDevice.objects.filter(
+        user=user, confirmed=True
+    ).first() or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code the professional's phone would show right now."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():06d}"
 
 
 @pytest.fixture

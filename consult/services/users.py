@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from consult.access import Actor
 from consult.audit import audit_log
 from consult.models import AuditAction, Role, User
+from consult.two_factor import remove_devices
 
 
 def user_create(*, actor: Actor, email: str, full_name: str, role: Role, password: str) -> User:
@@ -32,7 +33,15 @@ def user_create(*, actor: Actor, email: str, full_name: str, role: Role, passwor
     return user
 
 
-def user_update(*, actor: Actor, user: User, full_name: str, role: Role, is_active: bool) -> User:
+def user_update(
+    *,
+    actor: Actor,
+    user: User,
+    full_name: str,
+    role: Role,
+    is_active: bool,
+    reset_two_factor: bool = False,
+) -> User:
     _require_administrator(actor)
     if user.practice_id != actor.user.practice_id:
         raise PermissionError("Users of another practice are out of reach")
@@ -46,6 +55,10 @@ def user_update(*, actor: Actor, user: User, full_name: str, role: Role, is_acti
     user.full_clean(exclude=["password"])
     with transaction.atomic():
         user.save(update_fields=["full_name", "role", "is_active"])
+        if reset_two_factor:
+            remove_devices(user)
+        if reset_two_factor:
+            remove_devices(user)
         audit_log(
             actor=actor,
             action=AuditAction.UPDATE,

@@ -61,6 +61,7 @@ def user_edit(request: HttpRequest, user_id: UUID) -> HttpResponse:
                 full_name=data["full_name"],
                 role=Role(data["role"]),
                 is_active=data["is_active"],
+                reset_two_factor=data["reset_two_factor"],
             )
         except ValidationError as error:
             form.add_error(None, error)

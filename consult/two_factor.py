@@ -1,0 +1,67 @@
+"""Two-factor login with a TOTP authenticator app (django-otp).
+
+Every account needs a second factor before it sees anything (TWO_FACTOR_REQUIRED).
+The first login after the password leads to setting up the app; later logins ask for
+the six-digit code. django-otp's device slows down repeated wrong codes."""
+
+from base64 import b32encode
+
+import segno
+from django.http import HttpRequest
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from consult.models import User
+
+DEVICE_NAME = "authenticator"
+
+
+def has_confirmed_device(user: User) -> bool:
+    return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def device_for_setup(user: User) -> TOTPDevice:
+    """The device being set up: the same one until it is confirmed, so reloading the
+    page shows the same QR code."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    return device
+
+
+def setup_secret(device: TOTPDevice) -> str:
+    """The secret in base32, in groups of four, for typing into the app by hand."""
+    secret = b32encode(device.bin_key).decode()
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def setup_qr_data_uri(device: TOTPDevice) -> str:
+    return str(segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2))
+
+
+def confirm_device(request: HttpRequest, device: TOTPDevice, token: str) -> bool:
+    if not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    otp_login(request, device)
+    return True
+
+
+def verify_code(request: HttpRequest, user: User, token: str) -> bool:
+    for device in devices_for_user(user, confirmed=True):
+        if device.verify_token(token):
+            otp_login(request, device)
+            return True
+    return False
+
+
+def is_throttled(user: User) -> bool:
+    return any(not device.verify_is_allowed()[0] for device in devices_for_user(user))
+
+
+def remove_devices(user: User) -> None:
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()

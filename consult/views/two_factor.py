@@ -1,0 +1,66 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from consult.forms import CodeForm
+from consult.models import User
+from consult.two_factor import (
+    confirm_device,
+    device_for_setup,
+    has_confirmed_device,
+    is_throttled,
+    setup_qr_data_uri,
+    setup_secret,
+    verify_code,
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if not has_confirmed_device(user):
+        return redirect("two_factor_setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if verify_code(request, user, form.cleaned_data["token"]):
+            return _next_or_home(request)
+        if is_throttled(user):
+            form.add_error("token", _("Too many wrong codes. Wait a minute and try again."))
+        else:
+            form.add_error("token", _("This code is not right. Enter the code your app shows now."))
+    return render(request, "registration/two_factor_verify.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if has_confirmed_device(user):
+        return redirect("two_factor_verify")
+    device = device_for_setup(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if confirm_device(request, device, form.cleaned_data["token"]):
+            messages.success(request, _("Two-step verification is on."))
+            return _next_or_home(request)
+        form.add_error(
+            "token", _("This code is not right. Check that the app shows Brede Gesprek.")
+        )
+    context = {"form": form, "qr": setup_qr_data_uri(device), "secret": setup_secret(device)}
+    return render(request, "registration/two_factor_setup.html", context)
+
+
+def _next_or_home(request: HttpRequest) -> HttpResponse:
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("home")
