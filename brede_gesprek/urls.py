@@ -2,4 +2,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("consult.urls")),
+    path("consulten/<uuid:consult_id>/4d/", include("models_4d.urls")),
 ]

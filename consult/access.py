@@ -99,7 +99,9 @@ def get_patient_for(actor: Actor, patient_id: UUID) -> Patient:
     return patient
 
 
-def get_consult_for(actor: Actor, consult_id: UUID) -> Consult:
+def get_consult_for(actor: Actor, consult_id: UUID, *, log_read: bool = True) -> Consult:
+    """The consult, if the actor may see it. `log_read=False` is for writes, which log
+    their own audit record; a refusal is logged always."""
     with transaction.atomic():
         consult = (
             Consult.objects.select_related("patient", "started_by")
@@ -108,6 +110,8 @@ def get_consult_for(actor: Actor, consult_id: UUID) -> Consult:
             if actor.user.is_clinician
             else None
         )
+        if consult is not None and not log_read:
+            return consult
         audit_log(
             actor=actor,
             action=AuditAction.READ,

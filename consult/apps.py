@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class ConsultConfig(AppConfig):
     name = "consult"
     verbose_name = _("Consult")
+
+    def ready(self) -> None:
+        from consult.autosave import EditableKind, register_editable
+        from consult.models import Agreement, Goal, NetworkMember, Plan
+        from consult.plan_forms import AgreementForm, GoalForm, NetworkMemberForm, PlanForm
+
+        register_editable(EditableKind("plan", Plan, PlanForm, patient_path="patient"))
+        register_editable(EditableKind("goal", Goal, GoalForm, patient_path="plan__patient"))
+        register_editable(
+            EditableKind("agreement", Agreement, AgreementForm, patient_path="goal__plan__patient")
+        )
+        register_editable(
+            EditableKind(
+                "network_member", NetworkMember, NetworkMemberForm, patient_path="plan__patient"
+            )
+        )

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from consult.forms import LoginForm
-from consult.views import accounts, consults, health, patients, two_factor, users
+from consult.views import accounts, health, patients, plan, two_factor, users, workspace
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -29,7 +29,71 @@ urlpatterns = [
         name="consent_revoke",
     ),
     path("patienten/<uuid:patient_id>/consulten/", patients.consult_new, name="consult_new"),
-    path("consulten/<uuid:consult_id>/", consults.consult_detail, name="consult_detail"),
+    path("consulten/<uuid:consult_id>/", workspace.workspace, name="consult_detail"),
+    path(
+        "consulten/<uuid:consult_id>/stap/<slug:step_slug>/",
+        workspace.workspace,
+        name="consult_step",
+    ),
+    path(
+        "consulten/<uuid:consult_id>/stap/<slug:step_slug>/klaar/",
+        workspace.step_done,
+        name="step_done",
+    ),
+    path("consulten/<uuid:consult_id>/afronden/", workspace.finish, name="consult_finish"),
+    path("consulten/<uuid:consult_id>/meekijken/", workspace.look_along, name="look_along"),
+    path(
+        "consulten/<uuid:consult_id>/bewaar/<slug:kind>/<uuid:record_id>/",
+        workspace.autosave,
+        name="autosave",
+    ),
+    path("consulten/<uuid:consult_id>/plan/doelen/", plan.goal_add, name="goal_add"),
+    path(
+        "consulten/<uuid:consult_id>/plan/doelen/<uuid:goal_id>/verwijderen/",
+        plan.goal_remove,
+        name="goal_remove",
+    ),
+    path(
+        "consulten/<uuid:consult_id>/plan/doelen/<uuid:goal_id>/terugzetten/",
+        plan.goal_restore,
+        name="goal_restore",
+    ),
+    path(
+        "consulten/<uuid:consult_id>/plan/doelen/<uuid:goal_id>/<str:direction>/",
+        plan.goal_move,
+        name="goal_move",
+    ),
+    path(
+        "consulten/<uuid:consult_id>/plan/doelen/<uuid:goal_id>/afspraken/",
+        plan.agreement_add,
+        name="agreement_add",
+    ),
+    path(
+        "consulten/<uuid:consult_id>/plan/afspraken/<uuid:agreement_id>/verwijderen/",
+        plan.agreement_remove,
+        name="agreement_remove",
+    ),
+    path(
+        "consulten/<uuid:consult_id>/plan/afspraken/<uuid:agreement_id>/terugzetten/",
+        plan.agreement_restore,
+        name="agreement_restore",
+    ),
+    path("consulten/<uuid:consult_id>/plan/netwerk/", plan.network_add, name="network_add"),
+    path(
+        "consulten/<uuid:consult_id>/plan/netwerk/<uuid:member_id>/verwijderen/",
+        plan.network_remove,
+        name="network_remove",
+    ),
+    path(
+        "consulten/<uuid:consult_id>/plan/netwerk/<uuid:member_id>/terugzetten/",
+        plan.network_restore,
+        name="network_restore",
+    ),
+    path(
+        "consulten/<uuid:consult_id>/plan/netwerk/<uuid:member_id>/regiehouder/",
+        plan.network_regiehouder,
+        name="network_regiehouder",
+    ),
     path("beheer/gebruikers/", users.user_list, name="user_list"),
     path("beheer/gebruikers/nieuw/", users.user_new, name="user_new"),
     path("beheer/gebruikers/<uuid:user_id>/", users.user_edit, name="user_edit"),

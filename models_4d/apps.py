@@ -7,25 +7,28 @@ class Models4DConfig(AppConfig):
     verbose_name = _("4D-model")
 
     def ready(self) -> None:
-        from consult.registry import ConversationModel, Step, register
+        from consult.autosave import EditableKind, register_editable
+        from consult.registry import register
+        from models_4d.conversation import FOUR_D
+        from models_4d.forms import EntryForm, SheetForm
+        from models_4d.models import FourDEntry, FourDSheet
 
-        register(
-            ConversationModel(
-                slug="4d",
-                name=_("4D-model"),
-                for_whom=_(
-                    "For problems in several life domains: body, mind, social and societal, "
-                    "and how they connect."
-                ),
-                steps=(
-                    Step("introductie", _("Introduction and consent to look broader")),
-                    Step("lichaam", _("Body")),
-                    Step("geest", _("Mind")),
-                    Step("sociaal", _("Social")),
-                    Step("maatschappelijk", _("Societal")),
-                    Step("verbanden", _("Connections")),
-                    Step("prioriteiten", _("Priorities")),
-                    Step("plan", _("Plan")),
-                ),
+        register(FOUR_D)
+        register_editable(
+            EditableKind(
+                "4d_sheet",
+                FourDSheet,
+                SheetForm,
+                patient_path="consult__patient",
+                consult_path="consult",
+            )
+        )
+        register_editable(
+            EditableKind(
+                "4d_entry",
+                FourDEntry,
+                EntryForm,
+                patient_path="consult__patient",
+                consult_path="consult",
             )
         )

@@ -2,18 +2,25 @@ from consult.models.audit import AuditAction, AuditEvent, AuditOutcome
 from consult.models.consent import Consent
 from consult.models.consults import Consult
 from consult.models.patients import Patient
+from consult.models.plans import Agreement, Goal, NetworkMember, Plan, Versioned, WhoKind
 from consult.models.practices import Practice
 from consult.models.users import CLINICAL_ROLES, Role, User
 
 __all__ = [
     "CLINICAL_ROLES",
+    "Agreement",
     "AuditAction",
     "AuditEvent",
     "AuditOutcome",
     "Consent",
     "Consult",
+    "Goal",
+    "NetworkMember",
     "Patient",
+    "Plan",
     "Practice",
     "Role",
     "User",
+    "Versioned",
+    "WhoKind",
 ]

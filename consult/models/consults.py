@@ -23,6 +23,8 @@ class Consult(models.Model):
     status = models.CharField(
         max_length=10, choices=ConsultStatus.choices, default=ConsultStatus.OPEN
     )
+    completed_steps = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("consult")
@@ -31,3 +33,7 @@ class Consult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model_slug} {self.started_at:%Y-%m-%d}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from consult.access import Actor
 from consult.audit import audit_log
-from consult.models import AuditAction, Consult, Patient
+from consult.models import AuditAction, Consult, Patient, Plan
 from consult.registry import get_conversation_model
 
 
@@ -13,7 +13,8 @@ def consult_start(*, actor: Actor, patient: Patient, model_slug: str) -> Consult
     consent the precondition for looking beyond the complaint."""
     if not actor.user.is_clinician or patient.practice_id != actor.user.practice_id:
         raise PermissionError("Only a clinician of the patient's practice starts a consult")
-    if get_conversation_model(model_slug) is None:
+    model = get_conversation_model(model_slug)
+    if model is None:
         raise ValidationError({"model_slug": _("Choose one of the conversation models.")})
     with transaction.atomic():
         # Lock the patient row so a withdrawal cannot slip in between check and start.
@@ -26,12 +27,14 @@ def consult_start(*, actor: Actor, patient: Patient, model_slug: str) -> Consult
                 ),
                 code="no_consent",
             )
+        Plan.objects.get_or_create(patient=patient)
         consult = Consult.objects.create(
             practice_id=patient.practice_id,
             patient=patient,
             model_slug=model_slug,
             started_by=actor.user,
         )
+        model.on_start(consult)
         audit_log(
             actor=actor,
             action=AuditAction.CREATE,

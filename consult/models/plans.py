@@ -1,0 +1,146 @@
+"""The shared plan (individueel zorgplan, IZP): one per patient, fed by every
+conversation model. Goals in the patient's own words, per goal the agreements, the
+care network around the patient, and when the plan is looked at again."""
+
+import uuid
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Versioned(models.Model):
+    """A record edited during a consult: the version guards against silent overwrites
+    when two tabs or two professionals edit it at once."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class PlanItemQuerySet(models.QuerySet[Any]):
+    def active(self) -> "PlanItemQuerySet":
+        return self.filter(removed_at__isnull=True)
+
+
+class Removable(models.Model):
+    """Removing from the plan can be undone: the row stays, marked removed."""
+
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PlanItemQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Plan(Versioned):
+    patient = models.OneToOneField("consult.Patient", on_delete=models.CASCADE, related_name="plan")
+    next_evaluation_on = models.DateField(_("next evaluation"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan")
+
+    def __str__(self) -> str:
+        return f"plan {self.public_id}"
+
+
+class Goal(Removable, Versioned):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    text = models.CharField(
+        _("goal in the patient's own words"),
+        max_length=300,
+        help_text=_("Write it as the patient says it, for example: “I want to sleep better.”"),
+    )
+    domain = models.CharField(
+        _("life domain"),
+        max_length=60,
+        blank=True,
+        help_text=_("The domain of the conversation model the goal comes from."),
+    )
+    themes = models.ManyToManyField("sociale_kaart.Theme", blank=True, verbose_name=_("themes"))
+    position = models.PositiveIntegerField(_("priority"), default=1)
+    origin_consult = models.ForeignKey(
+        "consult.Consult", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("goal")
+        ordering = ["position", "created_at"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class WhoKind(models.TextChoices):
+    PATIENT = "patient", _("the patient")
+    PROFESSIONAL = "professional", _("a professional")
+    ORGANISATION = "organisation", _("an organisation")
+
+
+class Agreement(Removable, Versioned):
+    """A zorgafspraak: what is done for a goal, by whom, who coordinates, when it is
+    evaluated."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="agreements")
+    what = models.CharField(_("what"), max_length=300)
+    who_kind = models.CharField(
+        _("who does it"), max_length=20, choices=WhoKind.choices, default=WhoKind.PATIENT
+    )
+    who_name = models.CharField(
+        _("name"),
+        max_length=120,
+        blank=True,
+        help_text=_("The professional or organisation, when it is not the patient."),
+    )
+    coordinator = models.CharField(_("who coordinates"), max_length=120, blank=True)
+    evaluate_on = models.DateField(_("evaluate on"), null=True, blank=True)
+    position = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement")
+        ordering = ["position", "created_at"]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class NetworkMember(Removable, Versioned):
+    """Someone else involved (betrokkene): family, neighbour, professional, organisation."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="network")
+    name = models.CharField(_("name"), max_length=120)
+    role = models.CharField(
+        _("role or relation"),
+        max_length=120,
+        blank=True,
+        help_text=_("For example: daughter, physiotherapist, debt counsellor."),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    is_regiehouder = models.BooleanField(
+        _("keeps the overview (regiehouder)"),
+        default=False,
+        help_text=_("The one person who keeps the overview of the whole plan."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person involved")
+        ordering = ["-is_regiehouder", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(is_regiehouder=True, removed_at__isnull=True),
+                name="one_regiehouder_per_plan",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

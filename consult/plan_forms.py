@@ -1,0 +1,90 @@
+"""Forms of the shared plan. The edit forms double as autosave forms: each field
+saves itself, with the record's version, as soon as it changes."""
+
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from consult.forms import DateInput
+from consult.models import Agreement, Consult, Goal, NetworkMember, Plan, Versioned
+from consult.validators import normalise_phone
+
+
+def autosave_form[F: forms.BaseForm](
+    form: F, *, consult: Consult, kind: str, record: Versioned
+) -> F:
+    """Wire a bound or unbound edit form to the autosave endpoint: every field posts
+    only itself and the record's version."""
+    url = reverse(
+        "autosave",
+        kwargs={"consult_id": consult.public_id, "kind": kind, "record_id": record.public_id},
+    )
+    version_name = form.add_prefix("version")
+    for name, field in form.fields.items():
+        field.widget.attrs.update(
+            {
+                "hx-post": url,
+                "hx-params": f"{form.add_prefix(name)},{version_name}",
+                "hx-include": f"#version-{record.public_id}",
+            }
+        )
+        if consult.finished_at is not None:
+            field.disabled = True
+    form.save_url = url  # type: ignore[attr-defined]
+    return form
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["text"]
+        widgets = {"text": forms.TextInput(attrs={"class": "goal-text"})}
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["what", "who_kind", "who_name", "coordinator", "evaluate_on"]
+        widgets = {"evaluate_on": DateInput()}
+
+
+class NetworkMemberForm(forms.ModelForm):
+    class Meta:
+        model = NetworkMember
+        fields = ["name", "role", "phone"]
+
+    def clean_phone(self) -> str:
+        value: str = self.cleaned_data["phone"]
+        return normalise_phone(value) if value else ""
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["next_evaluation_on"]
+        widgets = {"next_evaluation_on": DateInput()}
+
+
+class GoalAddForm(forms.Form):
+    text = forms.CharField(label=_("New goal, in the patient's own words"), max_length=300)
+    domain = forms.ChoiceField(label=_("Life domain"), required=False)
+
+    def __init__(self, *args: Any, domains: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["domain"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("(no domain)")), *domains]
+
+
+class AgreementAddForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["what", "who_kind", "who_name", "coordinator", "evaluate_on"]
+        widgets = {"evaluate_on": DateInput()}
+        labels = {"what": _("New agreement: what will be done")}
+
+
+class NetworkMemberAddForm(NetworkMemberForm):
+    pass

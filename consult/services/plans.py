@@ -1,0 +1,209 @@
+"""Writes to the shared plan. Each takes the consult it happens in: the plan belongs
+to the patient, the consult is where the change was made (and is checked open)."""
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from consult.access import Actor
+from consult.audit import audit_log
+from consult.autosave import require_open
+from consult.models import (
+    Agreement,
+    AuditAction,
+    Consult,
+    Goal,
+    NetworkMember,
+    Plan,
+    WhoKind,
+)
+from consult.registry import get_conversation_model
+from sociale_kaart.models import Theme
+
+
+def plan_for(patient_id: int) -> Plan:
+    plan, _created = Plan.objects.get_or_create(patient_id=patient_id)
+    return plan
+
+
+def _audit(
+    actor: Actor, consult: Consult, action: AuditAction, kind: str, public_id: object
+) -> None:
+    audit_log(
+        actor=actor,
+        action=action,
+        object_type=kind,
+        object_id=str(public_id),
+        patient_id=consult.patient.public_id,
+    )
+
+
+def goal_add(*, actor: Actor, consult: Consult, text: str, domain: str = "") -> Goal:
+    """A goal in the patient's words. Its themes follow from the model's domain, so the
+    plan can suggest services for it."""
+    require_open(consult)
+    with transaction.atomic():
+        plan = plan_for(consult.patient_id)
+        last = plan.goals.active().aggregate(last=Max("position"))["last"] or 0
+        goal = Goal(plan=plan, text=text, domain=domain, position=last + 1, origin_consult=consult)
+        goal.full_clean()
+        goal.save()
+        goal.themes.set(Theme.objects.filter(slug__in=_themes_of(domain)))
+        _audit(actor, consult, AuditAction.CREATE, "goal", goal.public_id)
+    return goal
+
+
+def _themes_of(domain: str) -> tuple[str, ...]:
+    model_slug, _sep, key = domain.partition(":")
+    model = get_conversation_model(model_slug)
+    found = model.domain(key) if model else None
+    return found.themes if found else ()
+
+
+def goal_remove(*, actor: Actor, consult: Consult, goal: Goal) -> Goal:
+    require_open(consult)
+    with transaction.atomic():
+        goal.removed_at = timezone.now()
+        goal.save(update_fields=["removed_at"])
+        _audit(actor, consult, AuditAction.DELETE, "goal", goal.public_id)
+    return goal
+
+
+def goal_restore(*, actor: Actor, consult: Consult, goal: Goal) -> Goal:
+    require_open(consult)
+    with transaction.atomic():
+        last = goal.plan.goals.active().aggregate(last=Max("position"))["last"] or 0
+        goal.removed_at = None
+        goal.position = last + 1
+        goal.save(update_fields=["removed_at", "position"])
+        _audit(actor, consult, AuditAction.UPDATE, "goal", goal.public_id)
+    return goal
+
+
+def goal_move(*, actor: Actor, consult: Consult, goal: Goal, up: bool) -> None:
+    """Swap with the neighbour above or below: the patient orders by importance."""
+    require_open(consult)
+    with transaction.atomic():
+        goals = list(
+            goal.plan.goals.active().select_for_update().order_by("position", "created_at")
+        )
+        index = next(i for i, item in enumerate(goals) if item.pk == goal.pk)
+        other = index - 1 if up else index + 1
+        if not 0 <= other < len(goals):
+            return
+        goals[index], goals[other] = goals[other], goals[index]
+        for position, item in enumerate(goals, start=1):
+            if item.position != position:
+                Goal.objects.filter(pk=item.pk).update(position=position)
+        _audit(actor, consult, AuditAction.UPDATE, "goal", goal.public_id)
+
+
+def agreement_add(
+    *,
+    actor: Actor,
+    consult: Consult,
+    goal: Goal,
+    what: str,
+    who_kind: str = WhoKind.PATIENT,
+    who_name: str = "",
+    coordinator: str = "",
+    evaluate_on: date | None = None,
+) -> Agreement:
+    require_open(consult)
+    with transaction.atomic():
+        last = goal.agreements.active().aggregate(last=Max("position"))["last"] or 0
+        agreement = Agreement(
+            goal=goal,
+            what=what,
+            who_kind=who_kind,
+            who_name=who_name,
+            coordinator=coordinator,
+            evaluate_on=evaluate_on,
+            position=last + 1,
+        )
+        agreement.full_clean()
+        agreement.save()
+        _audit(actor, consult, AuditAction.CREATE, "agreement", agreement.public_id)
+    return agreement
+
+
+def agreement_remove(*, actor: Actor, consult: Consult, agreement: Agreement) -> Agreement:
+    require_open(consult)
+    with transaction.atomic():
+        agreement.removed_at = timezone.now()
+        agreement.save(update_fields=["removed_at"])
+        _audit(actor, consult, AuditAction.DELETE, "agreement", agreement.public_id)
+    return agreement
+
+
+def agreement_restore(*, actor: Actor, consult: Consult, agreement: Agreement) -> Agreement:
+    require_open(consult)
+    with transaction.atomic():
+        agreement.removed_at = None
+        agreement.save(update_fields=["removed_at"])
+        _audit(actor, consult, AuditAction.UPDATE, "agreement", agreement.public_id)
+    return agreement
+
+
+def network_add(
+    *, actor: Actor, consult: Consult, name: str, role: str = "", phone: str = ""
+) -> NetworkMember:
+    require_open(consult)
+    with transaction.atomic():
+        member = NetworkMember(plan=plan_for(consult.patient_id), name=name, role=role, phone=phone)
+        member.full_clean()
+        member.save()
+        _audit(actor, consult, AuditAction.CREATE, "network_member", member.public_id)
+    return member
+
+
+def network_remove(*, actor: Actor, consult: Consult, member: NetworkMember) -> NetworkMember:
+    require_open(consult)
+    with transaction.atomic():
+        member.removed_at = timezone.now()
+        member.is_regiehouder = False
+        member.save(update_fields=["removed_at", "is_regiehouder"])
+        _audit(actor, consult, AuditAction.DELETE, "network_member", member.public_id)
+    return member
+
+
+def network_restore(*, actor: Actor, consult: Consult, member: NetworkMember) -> NetworkMember:
+    require_open(consult)
+    with transaction.atomic():
+        member.removed_at = None
+        member.save(update_fields=["removed_at"])
+        _audit(actor, consult, AuditAction.UPDATE, "network_member", member.public_id)
+    return member
+
+
+def network_set_regiehouder(*, actor: Actor, consult: Consult, member: NetworkMember) -> None:
+    """One regiehouder per plan: naming a new one relieves the previous one."""
+    require_open(consult)
+    with transaction.atomic():
+        NetworkMember.objects.filter(plan_id=member.plan_id, is_regiehouder=True).exclude(
+            pk=member.pk
+        ).update(is_regiehouder=False)
+        NetworkMember.objects.filter(pk=member.pk).update(is_regiehouder=True)
+        _audit(actor, consult, AuditAction.UPDATE, "network_member", member.public_id)
+
+
+def step_complete(*, actor: Actor, consult: Consult, step_slug: str) -> None:
+    require_open(consult)
+    with transaction.atomic():
+        locked = Consult.objects.select_for_update().get(pk=consult.pk)
+        if step_slug not in locked.completed_steps:
+            locked.completed_steps = [*locked.completed_steps, step_slug]
+            locked.save(update_fields=["completed_steps"])
+        consult.completed_steps = locked.completed_steps
+        _audit(actor, consult, AuditAction.UPDATE, "consult", consult.public_id)
+
+
+def consult_finish(*, actor: Actor, consult: Consult) -> None:
+    require_open(consult)
+    with transaction.atomic():
+        consult.finished_at = timezone.now()
+        consult.status = "finished"
+        consult.save(update_fields=["finished_at", "status"])
+        _audit(actor, consult, AuditAction.UPDATE, "consult", consult.public_id)

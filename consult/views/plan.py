@@ -1,0 +1,227 @@
+"""The plan panel beside every step: add, remove (with undo), reorder. htmx swaps the
+panel; without JavaScript each action is a form post that returns to the step."""
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consult.access import Actor, clinician_required, get_consult_for
+from consult.models import Agreement, Consult, Goal, NetworkMember
+from consult.plan_forms import AgreementAddForm, GoalAddForm, NetworkMemberAddForm
+from consult.registry import get_conversation_model
+from consult.services import plans
+from consult.views.workspace import back_url
+from consult.workspace import plan_context
+
+
+def _panel(
+    request: HttpRequest,
+    consult: Consult,
+    *,
+    notice: dict[str, Any] | None = None,
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    model = get_conversation_model(consult.model_slug)
+    if model is None:
+        raise Http404
+    if not request.htmx:  # type: ignore[attr-defined]
+        if status != 200:
+            return render(
+                request,
+                "consult/plan_error_page.html",
+                {"consult": consult, **extra},
+                status=status,
+            )
+        return redirect(back_url(request, consult))
+    context = {
+        "consult": consult,
+        "read_only": consult.finished_at is not None,
+        "next_url": back_url(request, consult),
+        "notice": notice,
+        **plan_context(consult, model),
+        **extra,
+    }
+    return render(request, "consult/workspace.html#plan_panel", context, status=status)
+
+
+type Action = Callable[..., HttpResponse]
+
+
+def plan_action(view: Action) -> Callable[..., HttpResponse]:
+    @clinician_required
+    @require_POST
+    def wrapped(request: HttpRequest, consult_id: UUID, **kwargs: Any) -> HttpResponse:
+        actor = Actor.from_request(request)
+        consult = get_consult_for(actor, consult_id, log_read=False)
+        try:
+            return view(request, actor, consult, **kwargs)
+        except ValidationError as error:
+            return _panel(request, consult, status=422, errors=error.messages)
+
+    return wrapped
+
+
+def _goal(consult: Consult, goal_id: UUID) -> Goal:
+    goal = Goal.objects.filter(public_id=goal_id, plan__patient_id=consult.patient_id).first()
+    if goal is None:
+        raise Http404
+    return goal
+
+
+def _agreement(consult: Consult, agreement_id: UUID) -> Agreement:
+    agreement = Agreement.objects.filter(
+        public_id=agreement_id, goal__plan__patient_id=consult.patient_id
+    ).first()
+    if agreement is None:
+        raise Http404
+    return agreement
+
+
+def _member(consult: Consult, member_id: UUID) -> NetworkMember:
+    member = NetworkMember.objects.filter(
+        public_id=member_id, plan__patient_id=consult.patient_id
+    ).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+@plan_action
+def goal_add(request: HttpRequest, actor: Actor, consult: Consult) -> HttpResponse:
+    model = get_conversation_model(consult.model_slug)
+    domains = [
+        (f"{consult.model_slug}:{d.key}", str(d.label)) for d in (model.domains if model else ())
+    ]
+    form = GoalAddForm(request.POST, domains=domains, prefix="new-goal")
+    if not form.is_valid():
+        return _panel(request, consult, status=422, goal_add_errors=form)
+    plans.goal_add(
+        actor=actor,
+        consult=consult,
+        text=form.cleaned_data["text"],
+        domain=form.cleaned_data["domain"],
+    )
+    return _panel(request, consult)
+
+
+@plan_action
+def goal_remove(
+    request: HttpRequest, actor: Actor, consult: Consult, goal_id: UUID
+) -> HttpResponse:
+    goal = plans.goal_remove(actor=actor, consult=consult, goal=_goal(consult, goal_id))
+    notice = {
+        "text": _("Goal “%(text)s” removed.") % {"text": goal.text},
+        "undo_url": reverse(
+            "goal_restore", kwargs={"consult_id": consult.public_id, "goal_id": goal.public_id}
+        ),
+    }
+    return _panel(request, consult, notice=notice)
+
+
+@plan_action
+def goal_restore(
+    request: HttpRequest, actor: Actor, consult: Consult, goal_id: UUID
+) -> HttpResponse:
+    plans.goal_restore(actor=actor, consult=consult, goal=_goal(consult, goal_id))
+    return _panel(request, consult)
+
+
+@plan_action
+def goal_move(
+    request: HttpRequest, actor: Actor, consult: Consult, goal_id: UUID, direction: str
+) -> HttpResponse:
+    if direction not in {"omhoog", "omlaag"}:
+        raise Http404
+    plans.goal_move(
+        actor=actor, consult=consult, goal=_goal(consult, goal_id), up=direction == "omhoog"
+    )
+    return _panel(request, consult)
+
+
+@plan_action
+def agreement_add(
+    request: HttpRequest, actor: Actor, consult: Consult, goal_id: UUID
+) -> HttpResponse:
+    goal = _goal(consult, goal_id)
+    form = AgreementAddForm(request.POST, prefix=f"new-{goal.public_id}")
+    if not form.is_valid():
+        return _panel(
+            request, consult, status=422, agreement_add_errors=form, failed_goal=goal.public_id
+        )
+    plans.agreement_add(actor=actor, consult=consult, goal=goal, **form.cleaned_data)
+    return _panel(request, consult)
+
+
+@plan_action
+def agreement_remove(
+    request: HttpRequest, actor: Actor, consult: Consult, agreement_id: UUID
+) -> HttpResponse:
+    agreement = plans.agreement_remove(
+        actor=actor, consult=consult, agreement=_agreement(consult, agreement_id)
+    )
+    notice = {
+        "text": _("Agreement “%(text)s” removed.") % {"text": agreement.what},
+        "undo_url": reverse(
+            "agreement_restore",
+            kwargs={"consult_id": consult.public_id, "agreement_id": agreement.public_id},
+        ),
+    }
+    return _panel(request, consult, notice=notice)
+
+
+@plan_action
+def agreement_restore(
+    request: HttpRequest, actor: Actor, consult: Consult, agreement_id: UUID
+) -> HttpResponse:
+    plans.agreement_restore(
+        actor=actor, consult=consult, agreement=_agreement(consult, agreement_id)
+    )
+    return _panel(request, consult)
+
+
+@plan_action
+def network_add(request: HttpRequest, actor: Actor, consult: Consult) -> HttpResponse:
+    form = NetworkMemberAddForm(request.POST, prefix="new-member")
+    if not form.is_valid():
+        return _panel(request, consult, status=422, network_add_errors=form)
+    plans.network_add(actor=actor, consult=consult, **form.cleaned_data)
+    return _panel(request, consult)
+
+
+@plan_action
+def network_remove(
+    request: HttpRequest, actor: Actor, consult: Consult, member_id: UUID
+) -> HttpResponse:
+    member = plans.network_remove(actor=actor, consult=consult, member=_member(consult, member_id))
+    notice = {
+        "text": _("%(name)s removed from the care network.") % {"name": member.name},
+        "undo_url": reverse(
+            "network_restore",
+            kwargs={"consult_id": consult.public_id, "member_id": member.public_id},
+        ),
+    }
+    return _panel(request, consult, notice=notice)
+
+
+@plan_action
+def network_restore(
+    request: HttpRequest, actor: Actor, consult: Consult, member_id: UUID
+) -> HttpResponse:
+    plans.network_restore(actor=actor, consult=consult, member=_member(consult, member_id))
+    return _panel(request, consult)
+
+
+@plan_action
+def network_regiehouder(
+    request: HttpRequest, actor: Actor, consult: Consult, member_id: UUID
+) -> HttpResponse:
+    plans.network_set_regiehouder(actor=actor, consult=consult, member=_member(consult, member_id))
+    return _panel(request, consult)

@@ -1,0 +1,175 @@
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import push_url
+
+from consult.access import Actor, clinician_required, get_consult_for
+from consult.autosave import StaleVersion, clean_fields, editable_kind, record_save
+from consult.htmx import is_htmx_swap_of
+from consult.models import Consult
+from consult.registry import ConversationModel, Step, get_conversation_model
+from consult.services.plans import consult_finish, step_complete
+from consult.workspace import first_open_step, next_step, workspace_context
+
+
+def _model_and_step(consult: Consult, step_slug: str | None) -> tuple[ConversationModel, Step]:
+    model = get_conversation_model(consult.model_slug)
+    if model is None:
+        raise Http404
+    step = model.step(step_slug) if step_slug else first_open_step(model, consult)
+    if step is None:
+        raise Http404
+    return model, step
+
+
+def render_workspace(
+    request: HttpRequest,
+    actor: Actor,
+    consult: Consult,
+    model: ConversationModel,
+    step: Step,
+    *,
+    step_error: str | None = None,
+) -> HttpResponse:
+    """The workspace on `step`: the step alone when htmx swaps it, else the whole page."""
+    context = workspace_context(actor=actor, consult=consult, model=model, step=step)
+    context["step_error"] = step_error
+    context["consent"] = consult.patient.consents.current().first()
+    if is_htmx_swap_of(request, "step"):
+        return render(request, "consult/workspace.html#step_swap", context)
+    return render(request, "consult/workspace.html", context)
+
+
+@clinician_required
+def workspace(request: HttpRequest, consult_id: UUID, step_slug: str | None = None) -> HttpResponse:
+    actor = Actor.from_request(request)
+    consult = get_consult_for(actor, consult_id)
+    model, step = _model_and_step(consult, step_slug)
+    return render_workspace(request, actor, consult, model, step)
+
+
+@clinician_required
+@require_POST
+def step_done(request: HttpRequest, consult_id: UUID, step_slug: str) -> HttpResponse:
+    actor = Actor.from_request(request)
+    consult = get_consult_for(actor, consult_id, log_read=False)
+    model, step = _model_and_step(consult, step_slug)
+    try:
+        step_complete(actor=actor, consult=consult, step_slug=step.slug)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("consult_step", consult_id=consult.public_id, step_slug=step.slug)
+    following = next_step(model, step) or step
+    url = reverse(
+        "consult_step", kwargs={"consult_id": consult.public_id, "step_slug": following.slug}
+    )
+    if is_htmx_swap_of(request, "step"):
+        return push_url(render_workspace(request, actor, consult, model, following), url)
+    return redirect(url)
+
+
+@clinician_required
+@require_POST
+def finish(request: HttpRequest, consult_id: UUID) -> HttpResponse:
+    actor = Actor.from_request(request)
+    consult = get_consult_for(actor, consult_id, log_read=False)
+    try:
+        consult_finish(actor=actor, consult=consult)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The conversation is finished. It can be read, no longer changed.")
+        )
+    return redirect("consult_detail", consult_id=consult.public_id)
+
+
+@clinician_required
+@require_POST
+def autosave(request: HttpRequest, consult_id: UUID, kind: str, record_id: UUID) -> HttpResponse:
+    """Save the field(s) posted for one record. htmx gets a small status fragment; a
+    plain form post (no JavaScript) is redirected back to where it came from."""
+    actor = Actor.from_request(request)
+    consult = get_consult_for(actor, consult_id, log_read=False)
+    editable = editable_kind(kind)
+    if editable is None:
+        raise Http404
+    record = editable.records_for(consult).filter(public_id=record_id).first()
+    if record is None:
+        raise Http404
+    prefix = str(record.public_id)
+    back_to = back_url(request, consult)
+    context = {"record": record, "consult": consult, "back_url": back_to}
+    try:
+        version = int(request.POST.get(f"{prefix}-version", ""))
+    except ValueError:
+        version = -1
+    status = 200
+    try:
+        values = clean_fields(editable, record, request.POST)
+        if version < 0:
+            raise ValidationError(_("The page is out of date. Reload it and try again."))
+        if values:
+            record = record_save(
+                actor=actor,
+                consult=consult,
+                kind=editable,
+                record=record,
+                values=values,
+                version=version,
+            )
+        context["record"] = record
+        partial = "saved"
+    except StaleVersion as conflict:
+        context.update(
+            conflicts=[
+                {
+                    "field": name,
+                    "stored": conflict.stored[name],
+                    "unsaved": conflict.unsaved[name],
+                    "raw": request.POST.get(f"{prefix}-{name}", ""),
+                }
+                for name in conflict.unsaved
+            ],
+            current_version=conflict.record.version,
+            prefix=prefix,
+            url=request.path,
+        )
+        partial, status = "conflict", 409
+    except ValidationError as error:
+        context["errors"] = error.messages
+        partial, status = "invalid", 422
+    if not request.htmx:  # type: ignore[attr-defined]
+        if status == 200:
+            messages.success(request, _("Saved."))
+            return redirect(back_to)
+        return render(
+            request, "consult/autosave_page.html", {**context, "partial": partial}, status=status
+        )
+    return render(request, f"consult/autosave.html#{partial}", context, status=status)
+
+
+def back_url(request: HttpRequest, consult: Consult) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("consult_detail", kwargs={"consult_id": consult.public_id})
+
+
+@clinician_required
+def look_along(request: HttpRequest, consult_id: UUID) -> HttpResponse:
+    """A calm view for the patient to look at together: the chart and the plan, in
+    large type, without notes."""
+    actor = Actor.from_request(request)
+    consult = get_consult_for(actor, consult_id)
+    model, step = _model_and_step(consult, None)
+    context = workspace_context(actor=actor, consult=consult, model=model, step=step)
+    context["chart"] = model.chart_svg(consult)
+    return render(request, "consult/look_along.html", context)

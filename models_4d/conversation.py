@@ -1,0 +1,156 @@
+"""The 4D-model as the core sees it: its steps, domains, step rendering and chart."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from consult.access import Actor
+from consult.models import Consult
+from consult.plan_forms import autosave_form
+from consult.registry import ConversationModel, Domain, GoalSuggestion, Step
+from models_4d.chart import render_4d_svg
+from models_4d.forms import ConnectionForm, EntryAddForm, EntryForm, SheetForm
+from models_4d.models import Domain4D, EntryKind, FourDConnection, FourDEntry, FourDSheet
+from sociale_kaart.themes import ThemeSlug as T
+
+DOMAIN_PROMPTS = {
+    Domain4D.LICHAAM: _("How is your body doing? Pain, sleep, eating, moving, illness."),
+    Domain4D.GEEST: _(
+        "How are you feeling? Worries, mood, stress, what keeps you busy in your head."
+    ),
+    Domain4D.SOCIAAL: _(
+        "Who are the people around you? Family, friends, neighbours: who helps, who is missing?"
+    ),
+    Domain4D.MAATSCHAPPELIJK: _("How are work, money, housing and daily activities going?"),
+}
+
+DOMAIN_STEPS = {domain.value for domain in Domain4D}
+
+
+@dataclass(frozen=True)
+class FourDModel(ConversationModel):
+    def on_start(self, consult: Consult) -> None:
+        FourDSheet.objects.get_or_create(consult=consult)
+
+    def step_template(self, step: Step) -> str:
+        partial = "domain" if step.slug in DOMAIN_STEPS else step.slug
+        return f"models_4d/steps.html#{partial}"
+
+    def step_context(self, *, consult: Consult, step: Step, actor: Actor) -> dict[str, Any]:
+        entries = active_entries(consult)
+        connections = active_connections(consult)
+        sheet = FourDSheet.objects.get_or_create(consult=consult)[0]
+        for entry in entries:
+            entry.form = autosave_form(  # type: ignore[attr-defined]
+                EntryForm(instance=entry, prefix=str(entry.public_id)),
+                consult=consult,
+                kind="4d_entry",
+                record=entry,
+            )
+        context: dict[str, Any] = {
+            "sheet": sheet,
+            "sheet_form": autosave_form(
+                SheetForm(instance=sheet, prefix=str(sheet.public_id)),
+                consult=consult,
+                kind="4d_sheet",
+                record=sheet,
+            ),
+            "entries": entries,
+            "connections": connections,
+            "chart": render_4d_svg(entries, connections),
+            "connection_form": ConnectionForm(entries=entries),
+            "suggestions": self.goal_suggestions(consult, entries=entries),
+        }
+        if step.slug in DOMAIN_STEPS:
+            in_domain = [entry for entry in entries if entry.domain == step.slug]
+            context.update(
+                domain=step.slug,
+                domain_label=dict(Domain4D.choices)[step.slug],
+                domain_prompt=DOMAIN_PROMPTS[Domain4D(step.slug)],
+                plays=[entry for entry in in_domain if entry.kind == EntryKind.PLAYS],
+                helps=[entry for entry in in_domain if entry.kind == EntryKind.HELPS],
+                add_plays=EntryAddForm(
+                    initial={"domain": step.slug, "kind": EntryKind.PLAYS}, prefix="plays"
+                ),
+                add_helps=EntryAddForm(
+                    initial={"domain": step.slug, "kind": EntryKind.HELPS}, prefix="helps"
+                ),
+            )
+        if step.slug == "prioriteiten":
+            context["plays"] = [entry for entry in entries if entry.kind == EntryKind.PLAYS]
+        return context
+
+    def chart_svg(self, consult: Consult) -> str:
+        return render_4d_svg(active_entries(consult), active_connections(consult))
+
+    def goal_suggestions(
+        self, consult: Consult, *, entries: list[FourDEntry] | None = None
+    ) -> list[GoalSuggestion]:
+        """What the patient put first becomes a goal to phrase in their own words."""
+        entries = active_entries(consult) if entries is None else entries
+        prioritised = sorted(
+            (e for e in entries if e.kind == EntryKind.PLAYS and e.priority),
+            key=lambda e: (e.priority or 0, e.created_at),
+        )
+        return [GoalSuggestion(text=entry.text, domain_key=entry.domain) for entry in prioritised]
+
+
+def active_entries(consult: Consult) -> list[FourDEntry]:
+    return list(FourDEntry.objects.active().filter(consult=consult))
+
+
+def active_connections(consult: Consult) -> list[FourDConnection]:
+    return list(
+        FourDConnection.objects.filter(
+            consult=consult, cause__removed_at__isnull=True, effect__removed_at__isnull=True
+        ).select_related("cause", "effect")
+    )
+
+
+FOUR_D = FourDModel(
+    slug="4d",
+    name=_("4D-model"),
+    for_whom=_(
+        "For problems in several life domains: body, mind, social and societal, "
+        "and how they connect."
+    ),
+    steps=(
+        Step(
+            "introductie",
+            _("Introduction and consent to look broader"),
+            _("Explore the question for help, then invite the patient to look broader together."),
+        ),
+        Step("lichaam", _("Body")),
+        Step("geest", _("Mind")),
+        Step("sociaal", _("Social")),
+        Step("maatschappelijk", _("Societal")),
+        Step(
+            "verbanden",
+            _("Connections"),
+            _("Which things influence each other? For example: debts → stress → headache."),
+        ),
+        Step("prioriteiten", _("Priorities"), _("The patient chooses what to work on first.")),
+        Step(
+            "plan",
+            _("Plan"),
+            _("Turn the priorities into goals in the patient's words, with agreements."),
+        ),
+    ),
+    domains=(
+        Domain(
+            Domain4D.LICHAAM,
+            _("Body (lichaam)"),
+            (T.PHYSICAL, T.LIFESTYLE, T.FOOD, T.SLEEP, T.ADDICTION),
+        ),
+        Domain(Domain4D.GEEST, _("Mind (geest)"), (T.MENTAL, T.MEANING, T.SLEEP)),
+        Domain(
+            Domain4D.SOCIAAL, _("Social (sociaal)"), (T.RELATIONS, T.INFORMAL_CARE, T.PARENTING)
+        ),
+        Domain(
+            Domain4D.MAATSCHAPPELIJK,
+            _("Societal (maatschappelijk)"),
+            (T.MONEY, T.HOUSING, T.WORK, T.LEGAL, T.LANGUAGE),
+        ),
+    ),
+)

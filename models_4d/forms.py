@@ -1,0 +1,45 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from models_4d.models import Domain4D, EntryKind, FourDEntry, FourDSheet
+
+
+class SheetForm(forms.ModelForm):
+    class Meta:
+        model = FourDSheet
+        fields = ["help_question", "looks_broader", "priorities_note"]
+        widgets = {
+            "help_question": forms.Textarea(attrs={"rows": 3}),
+            "looks_broader": forms.RadioSelect,
+            "priorities_note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class EntryForm(forms.ModelForm):
+    class Meta:
+        model = FourDEntry
+        fields = ["text", "priority"]
+
+
+class EntryAddForm(forms.Form):
+    domain = forms.ChoiceField(choices=Domain4D.choices, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=EntryKind.choices, widget=forms.HiddenInput)
+    text = forms.CharField(label=_("Add"), max_length=300)
+
+
+class ConnectionForm(forms.Form):
+    cause = forms.ChoiceField(label=_("This…"))
+    effect = forms.ChoiceField(label=_("…leads to"))
+
+    def __init__(self, *args: Any, entries: list[FourDEntry], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(Domain4D.choices)
+        choices = [("", "—")] + [
+            (str(entry.public_id), f"{labels[entry.domain]}: {entry.text}") for entry in entries
+        ]
+        for name in ("cause", "effect"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices

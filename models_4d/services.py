@@ -1,0 +1,75 @@
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consult.access import Actor
+from consult.audit import audit_log
+from consult.autosave import require_open
+from consult.models import AuditAction, Consult
+from models_4d.models import FourDConnection, FourDEntry
+
+
+def _audit(
+    actor: Actor, consult: Consult, action: AuditAction, kind: str, public_id: object
+) -> None:
+    audit_log(
+        actor=actor,
+        action=action,
+        object_type=kind,
+        object_id=str(public_id),
+        patient_id=consult.patient.public_id,
+    )
+
+
+def entry_add(*, actor: Actor, consult: Consult, domain: str, kind: str, text: str) -> FourDEntry:
+    require_open(consult)
+    entry = FourDEntry(consult=consult, domain=domain, kind=kind, text=text)
+    entry.full_clean()
+    with transaction.atomic():
+        entry.save()
+        _audit(actor, consult, AuditAction.CREATE, "4d_entry", entry.public_id)
+    return entry
+
+
+def entry_remove(*, actor: Actor, consult: Consult, entry: FourDEntry) -> FourDEntry:
+    require_open(consult)
+    with transaction.atomic():
+        entry.removed_at = timezone.now()
+        entry.save(update_fields=["removed_at"])
+        _audit(actor, consult, AuditAction.DELETE, "4d_entry", entry.public_id)
+    return entry
+
+
+def entry_restore(*, actor: Actor, consult: Consult, entry: FourDEntry) -> FourDEntry:
+    require_open(consult)
+    with transaction.atomic():
+        entry.removed_at = None
+        entry.save(update_fields=["removed_at"])
+        _audit(actor, consult, AuditAction.UPDATE, "4d_entry", entry.public_id)
+    return entry
+
+
+def connection_add(
+    *, actor: Actor, consult: Consult, cause: FourDEntry, effect: FourDEntry
+) -> FourDConnection:
+    """Link two entries of different domains; that is what the 4D-model is about."""
+    require_open(consult)
+    if cause.pk == effect.pk:
+        raise ValidationError(_("Choose two different entries."))
+    if cause.domain == effect.domain:
+        raise ValidationError(_("Connect entries of two different domains."))
+    try:
+        with transaction.atomic():
+            connection = FourDConnection.objects.create(consult=consult, cause=cause, effect=effect)
+            _audit(actor, consult, AuditAction.CREATE, "4d_connection", connection.public_id)
+    except IntegrityError as error:
+        raise ValidationError(_("This connection is already drawn.")) from error
+    return connection
+
+
+def connection_remove(*, actor: Actor, consult: Consult, connection: FourDConnection) -> None:
+    require_open(consult)
+    with transaction.atomic():
+        _audit(actor, consult, AuditAction.DELETE, "4d_connection", connection.public_id)
+        connection.delete()
