@@ -102,16 +102,18 @@ def get_patient_for(actor: Actor, patient_id: UUID) -> Patient:
 def get_consult_for(actor: Actor, consult_id: UUID, *, log_read: bool = True) -> Consult:
     """The consult, if the actor may see it. `log_read=False` is for writes, which log
     their own audit record; a refusal is logged always."""
+    # A write needs only the patient; a page also shows who started the consult.
+    related = ("patient", "started_by") if log_read else ("patient",)
+    consult = (
+        Consult.objects.select_related(*related)
+        .filter(public_id=consult_id, practice_id=actor.user.practice_id)
+        .first()
+        if actor.user.is_clinician
+        else None
+    )
+    if consult is not None and not log_read:
+        return consult
     with transaction.atomic():
-        consult = (
-            Consult.objects.select_related("patient", "started_by")
-            .filter(public_id=consult_id, practice_id=actor.user.practice_id)
-            .first()
-            if actor.user.is_clinician
-            else None
-        )
-        if consult is not None and not log_read:
-            return consult
         audit_log(
             actor=actor,
             action=AuditAction.READ,

@@ -7,19 +7,19 @@ equals what was sent. Model apps register their record kinds here, so the one
 autosave endpoint in `consult` serves all of them.
 """
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consult.audit import audit_log
-from consult.models import AuditAction, Consult, Versioned
+from consult.models import AuditAction, AuditEvent, AuditOutcome, Consult, Versioned
 
 type FormClass = type[forms.ModelForm]
 
@@ -38,13 +38,22 @@ class EditableKind:
     form_class: FormClass
     patient_path: str
     consult_path: str | None = None
-    after_save: Callable[[Versioned], None] | None = field(default=None, compare=False)
 
-    def records_for(self, consult: Consult) -> models.QuerySet[Any]:
-        records = self.model._default_manager.filter(**{self.patient_path: consult.patient_id})
-        if self.consult_path:
-            records = records.filter(**{self.consult_path: consult.pk})
-        return records
+    def locate(self, *, practice_id: int, consult_id: UUID, record_id: UUID) -> Versioned | None:
+        """The record, if it belongs to this consult (or to its patient's plan) in this
+        practice, with what the save needs of the consult, in one query."""
+        consult = self.consult_path or f"{self.patient_path}__consults"
+        return (
+            self.model._default_manager.filter(
+                public_id=record_id,
+                **{f"{consult}__public_id": consult_id, f"{consult}__practice_id": practice_id},
+            )
+            .annotate(
+                consult_finished_at=F(f"{consult}__finished_at"),
+                patient_public_id=F(f"{self.patient_path}__public_id"),
+            )
+            .first()
+        )
 
 
 _kinds: dict[str, EditableKind] = {}
@@ -69,7 +78,11 @@ class StaleVersion(Exception):
 
 
 def require_open(consult: Consult) -> None:
-    if consult.finished_at is not None:
+    _require_open(consult.finished_at)
+
+
+def _require_open(finished_at: Any) -> None:
+    if finished_at is not None:
         raise ValidationError(_("This conversation is finished and can no longer be changed."))
 
 
@@ -102,32 +115,85 @@ def clean_fields(kind: EditableKind, record: Versioned, data: Mapping[str, Any])
 def record_save(
     *,
     actor: Any,
-    consult: Consult,
     kind: EditableKind,
     record: Versioned,
     values: Mapping[str, Any],
     version: int,
 ) -> Versioned:
-    """Save the given field values if the record is still at `version`."""
-    require_open(consult)
-    model = type(record)
-    with transaction.atomic():
-        changed = model._default_manager.filter(pk=record.pk, version=version).update(
-            **values, version=F("version") + 1, updated_at=timezone.now()
-        )
+    """Save the given field values if the record is still at `version`. The record
+    comes from EditableKind.locate, which annotated its consult's state."""
+    _require_open(record.consult_finished_at)  # type: ignore[attr-defined]
+    now = timezone.now()
+    audit = AuditEvent(
+        at=now,
+        user=actor.user,
+        role=actor.user.role,
+        practice_id=actor.user.practice_id,
+        patient_id=record.patient_public_id,  # type: ignore[attr-defined]
+        action=AuditAction.UPDATE,
+        object_type=kind.key,
+        object_id=str(record.public_id),
+        client_address=actor.client_address,
+        outcome=AuditOutcome.ALLOWED,
+    )
+    if not _update_with_audit(record, values, version, now, audit):
         record.refresh_from_db()
-        if not changed:
-            stored = {name: getattr(record, name) for name in values}
-            if stored != dict(values):
-                raise StaleVersion(record, stored, values)
-            return record
-        audit_log(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            object_type=kind.key,
-            object_id=str(record.public_id),
-            patient_id=consult.patient.public_id,
-        )
-        if kind.after_save is not None:
-            kind.after_save(record)
+        stored = {name: getattr(record, name) for name in values}
+        if stored != dict(values):
+            raise StaleVersion(record, stored, values)
+        return record
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.version = version + 1
+    record.updated_at = now
     return record
+
+
+def _update_with_audit(
+    record: Versioned, values: Mapping[str, Any], version: int, now: Any, audit: AuditEvent
+) -> bool:
+    """Update the record if it is still at `version`, and write its audit record in the
+    same transaction. True when the record was updated."""
+    model = type(record)
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            changed = model._default_manager.filter(pk=record.pk, version=version).update(
+                **values, version=F("version") + 1, updated_at=now
+            )
+            if changed:
+                audit.save()
+        return bool(changed)
+    # On PostgreSQL one statement does both (a data-modifying WITH), atomic by itself:
+    # an autosave happens every few seconds, and every round trip counts.
+    quote = connection.ops.quote_name
+    meta = model._meta
+    assignments, params = [], []
+    for name, value in values.items():
+        field = meta.get_field(name)
+        assert isinstance(field, models.Field)
+        assignments.append(f"{quote(_column(field))} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    audit_fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(quote(_column(field)) for field in audit_fields)
+    placeholders = ", ".join(["%s"] * len(audit_fields))
+    params += [now, record.pk, version]
+    params += [
+        field.get_db_prep_save(field.pre_save(audit, add=True), connection)
+        for field in audit_fields
+    ]
+    # Only quoted table and column names from the models go into the text; every value
+    # is a parameter.
+    sql = (
+        f"WITH changed AS (UPDATE {quote(meta.db_table)} SET {', '.join(assignments)}, "  # noqa: S608
+        f"{quote('version')} = {quote('version')} + 1, {quote('updated_at')} = %s "
+        f"WHERE {quote('id')} = %s AND {quote('version')} = %s RETURNING 1) "
+        f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) "
+        f"SELECT {placeholders} FROM changed"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount == 1
+
+
+def _column(field: "models.Field[Any, Any]") -> str:
+    return field.get_attname_column()[1] or field.attname

@@ -68,8 +68,9 @@ class ConversationModel:
         """What the step's template needs, read in a fixed number of queries."""
         return {}
 
-    def chart_svg(self, consult: "Consult") -> str:
-        """The model's chart as an SVG string (empty when the model has none)."""
+    def chart_svg(self, consult: "Consult", *, for_patient: bool = False) -> str:
+        """The model's chart as an SVG string (empty when the model has none).
+        `for_patient` draws it for the patient's eyes: their own name, no jargon."""
         return ""
 
     def goal_suggestions(self, consult: "Consult") -> list[GoalSuggestion]:

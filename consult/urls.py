@@ -59,7 +59,7 @@ urlpatterns = [
         name="goal_restore",
     ),
     path(
-        "consulten/<uuid:consult_id>/plan/doelen/<uuid:goal_id>/<str:direction>/",
+        "consulten/<uuid:consult_id>/plan/doelen/<uuid:goal_id>/verplaatsen/<str:direction>/",
         plan.goal_move,
         name="goal_move",
     ),

@@ -115,8 +115,9 @@ def plan_context(consult: Consult, model: ConversationModel) -> dict[str, Any]:
 
 
 def workspace_context(
-    *, actor: Actor, consult: Consult, model: ConversationModel, step: Step
+    *, actor: Actor, consult: Consult, model: ConversationModel, step: Step, with_plan: bool = True
 ) -> dict[str, Any]:
+    """Everything the workspace shows; `with_plan=False` when only the step is swapped."""
     return {
         "consult": consult,
         "patient": consult.patient,
@@ -128,5 +129,5 @@ def workspace_context(
         "step_template": model.step_template(step),
         "read_only": consult.finished_at is not None,
         **model.step_context(consult=consult, step=step, actor=actor),
-        **plan_context(consult, model),
+        **(plan_context(consult, model) if with_plan else {}),
     }

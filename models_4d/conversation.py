@@ -81,8 +81,11 @@ class FourDModel(ConversationModel):
             context["plays"] = [entry for entry in entries if entry.kind == EntryKind.PLAYS]
         return context
 
-    def chart_svg(self, consult: Consult) -> str:
-        return render_4d_svg(active_entries(consult), active_connections(consult))
+    def chart_svg(self, consult: Consult, *, for_patient: bool = False) -> str:
+        centre = consult.patient.first_name if for_patient else None
+        return render_4d_svg(
+            active_entries(consult), active_connections(consult), centre_label=centre
+        )
 
     def goal_suggestions(
         self, consult: Consult, *, entries: list[FourDEntry] | None = None

@@ -40,11 +40,11 @@ def _panel(
                 {"consult": consult, **extra},
                 status=status,
             )
-        return redirect(back_url(request, consult))
+        return redirect(back_url(request, consult.public_id))
     context = {
         "consult": consult,
         "read_only": consult.finished_at is not None,
-        "next_url": back_url(request, consult),
+        "next_url": back_url(request, consult.public_id),
         "notice": notice,
         **plan_context(consult, model),
         **extra,

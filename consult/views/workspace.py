@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,10 +15,10 @@ from django_htmx.http import push_url
 from consult.access import Actor, clinician_required, get_consult_for
 from consult.autosave import StaleVersion, clean_fields, editable_kind, record_save
 from consult.htmx import is_htmx_swap_of
-from consult.models import Consult
+from consult.models import Consult, Versioned
 from consult.registry import ConversationModel, Step, get_conversation_model
 from consult.services.plans import consult_finish, step_complete
-from consult.workspace import first_open_step, next_step, workspace_context
+from consult.workspace import first_open_step, next_step, plan_context, workspace_context
 
 
 def _model_and_step(consult: Consult, step_slug: str | None) -> tuple[ConversationModel, Step]:
@@ -39,11 +41,14 @@ def render_workspace(
     step_error: str | None = None,
 ) -> HttpResponse:
     """The workspace on `step`: the step alone when htmx swaps it, else the whole page."""
-    context = workspace_context(actor=actor, consult=consult, model=model, step=step)
+    swap = is_htmx_swap_of(request, "step")
+    context = workspace_context(
+        actor=actor, consult=consult, model=model, step=step, with_plan=not swap
+    )
     context["step_error"] = step_error
-    context["consent"] = consult.patient.consents.current().first()
-    if is_htmx_swap_of(request, "step"):
+    if swap:
         return render(request, "consult/workspace.html#step_swap", context)
+    context["consent"] = consult.patient.consents.current().first()
     return render(request, "consult/workspace.html", context)
 
 
@@ -97,16 +102,19 @@ def autosave(request: HttpRequest, consult_id: UUID, kind: str, record_id: UUID)
     """Save the field(s) posted for one record. htmx gets a small status fragment; a
     plain form post (no JavaScript) is redirected back to where it came from."""
     actor = Actor.from_request(request)
-    consult = get_consult_for(actor, consult_id, log_read=False)
     editable = editable_kind(kind)
-    if editable is None:
-        raise Http404
-    record = editable.records_for(consult).filter(public_id=record_id).first()
-    if record is None:
+    record = (
+        editable.locate(
+            practice_id=actor.user.practice_id, consult_id=consult_id, record_id=record_id
+        )
+        if editable
+        else None
+    )
+    if editable is None or record is None:
+        get_consult_for(actor, consult_id, log_read=False)  # logs a refusal, 404s
         raise Http404
     prefix = str(record.public_id)
-    back_to = back_url(request, consult)
-    context = {"record": record, "consult": consult, "back_url": back_to}
+    context: dict[str, object] = {"record": record, "consult_id": consult_id}
     try:
         version = int(request.POST.get(f"{prefix}-version", ""))
     except ValueError:
@@ -119,7 +127,6 @@ def autosave(request: HttpRequest, consult_id: UUID, kind: str, record_id: UUID)
         if values:
             record = record_save(
                 actor=actor,
-                consult=consult,
                 kind=editable,
                 record=record,
                 values=values,
@@ -141,6 +148,7 @@ def autosave(request: HttpRequest, consult_id: UUID, kind: str, record_id: UUID)
             current_version=conflict.record.version,
             prefix=prefix,
             url=request.path,
+            back_url=back_url(request, consult_id),
         )
         partial, status = "conflict", 409
     except ValidationError as error:
@@ -149,18 +157,34 @@ def autosave(request: HttpRequest, consult_id: UUID, kind: str, record_id: UUID)
     if not request.htmx:  # type: ignore[attr-defined]
         if status == 200:
             messages.success(request, _("Saved."))
-            return redirect(back_to)
+            return redirect(back_url(request, consult_id))
         return render(
             request, "consult/autosave_page.html", {**context, "partial": partial}, status=status
         )
+    if partial == "saved":
+        return HttpResponse(saved_fragment(record))
     return render(request, f"consult/autosave.html#{partial}", context, status=status)
 
 
-def back_url(request: HttpRequest, consult: Consult) -> str:
+def saved_fragment(record: Versioned) -> str:
+    """The answer to every successful autosave, many times a minute: built directly
+    rather than through a template, it keeps the save cheap."""
+    time = timezone.localtime().strftime("%H:%M")
+    return format_html(
+        '{}\n<input type="hidden" id="version-{}" name="{}-version" value="{}" hx-swap-oob="true">',
+        _("Saved at %(time)s") % {"time": time},
+        record.public_id,
+        record.public_id,
+        record.version,
+    )
+
+
+def back_url(request: HttpRequest, consult_id: UUID) -> str:
+    """Where a form without JavaScript returns to: the page it came from, if it is ours."""
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
-    return reverse("consult_detail", kwargs={"consult_id": consult.public_id})
+    return reverse("consult_detail", kwargs={"consult_id": consult_id})
 
 
 @clinician_required
@@ -169,7 +193,14 @@ def look_along(request: HttpRequest, consult_id: UUID) -> HttpResponse:
     large type, without notes."""
     actor = Actor.from_request(request)
     consult = get_consult_for(actor, consult_id)
-    model, step = _model_and_step(consult, None)
-    context = workspace_context(actor=actor, consult=consult, model=model, step=step)
-    context["chart"] = model.chart_svg(consult)
+    model = get_conversation_model(consult.model_slug)
+    if model is None:
+        raise Http404
+    context = {
+        "consult": consult,
+        "model": model,
+        "first_name": consult.patient.first_name,
+        "chart": model.chart_svg(consult, for_patient=True),
+        **plan_context(consult, model),
+    }
     return render(request, "consult/look_along.html", context)
