@@ -26,6 +26,8 @@ def autosave_form[F: forms.BaseForm](
         field.widget.attrs.update(
             {
                 "hx-post": url,
+                # htmx does not inherit hx-trigger, so each field carries its own.
+                "hx-trigger": "change, input changed delay:800ms",
                 "hx-params": f"{form.add_prefix(name)},{version_name}",
                 "hx-include": f"#version-{record.public_id}",
             }

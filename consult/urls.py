@@ -78,6 +78,11 @@ urlpatterns = [
         plan.agreement_restore,
         name="agreement_restore",
     ),
+    path(
+        "consulten/<uuid:consult_id>/plan/afspraken/<uuid:agreement_id>/verplaatsen/<str:direction>/",
+        plan.agreement_move,
+        name="agreement_move",
+    ),
     path("consulten/<uuid:consult_id>/plan/netwerk/", plan.network_add, name="network_add"),
     path(
         "consulten/<uuid:consult_id>/plan/netwerk/<uuid:member_id>/verwijderen/",

@@ -13,8 +13,11 @@ from models_4d.models import Domain4D, EntryKind, FourDConnection, FourDEntry
 
 WIDTH, HEIGHT = 760, 560
 CENTRE_X, CENTRE_Y = WIDTH / 2, HEIGHT / 2
-MAX_LINES = 7
-MAX_CHARS = 34
+MAX_LINES = 6
+MAX_CHARS = 24
+LINE_HEIGHT = 30
+ENTRY_SIZE = 21
+TITLE_SIZE = 25
 
 
 @dataclass(frozen=True)
@@ -54,55 +57,55 @@ def render_4d_svg(
 ) -> str:
     """Return the diagram as an SVG string with all patient text escaped."""
     labels = dict(Domain4D.choices)
+    title = _("4D diagram: body, mind, social and societal")
     anchors: dict[int, tuple[float, float]] = {}
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" aria-labelledby="fourd-title fourd-desc" class="chart chart-4d">',
-        f'<title id="fourd-title">{escape(_("4D diagram: body, mind, social and societal"))}</title>',
+        f'<title id="fourd-title">{escape(title)}</title>',
         f'<desc id="fourd-desc">{escape(_describe(entries, connections))}</desc>',
         PATTERNS,
     ]
+    half_w, half_h = WIDTH / 2, HEIGHT / 2
     for quadrant in QUADRANTS:
         parts.append(
-            f'<rect x="{quadrant.x + 6}" y="{quadrant.y + 6}" width="{WIDTH / 2 - 12}" '
-            f'height="{HEIGHT / 2 - 12}" rx="10" fill="url(#p-{quadrant.pattern})" '
+            f'<rect x="{quadrant.x + 6}" y="{quadrant.y + 6}" width="{half_w - 12}" '
+            f'height="{half_h - 12}" rx="10" fill="url(#p-{quadrant.pattern})" '
             f'stroke="{quadrant.colour}" stroke-width="2"/>'
         )
         top = quadrant.y < CENTRE_Y
         left = quadrant.x < CENTRE_X
-        title_y = quadrant.y + 32 if top else quadrant.y + HEIGHT / 2 - 18
-        text_x = quadrant.x + 22
+        # Text keeps clear of the centre; arrows leave from the quadrant's inner edge.
+        text_x = quadrant.x + 24 if left else quadrant.x + 44
+        anchor_x = quadrant.x + half_w - 20 if left else quadrant.x + 22
+        title_y = quadrant.y + 40 if top else quadrant.y + half_h - 22
         parts.append(
-            f'<text x="{text_x}" y="{title_y}" font-size="20" font-weight="700" '
+            f'<text x="{text_x}" y="{title_y}" font-size="{TITLE_SIZE}" font-weight="700" '
             f'fill="{quadrant.colour}">{escape(str(labels[quadrant.domain]))}</text>'
         )
         in_domain = [entry for entry in entries if entry.domain == quadrant.domain]
-        first_line = quadrant.y + 62 if top else quadrant.y + 30
+        first_line = quadrant.y + 78 if top else quadrant.y + 42
         for index, entry in enumerate(in_domain[:MAX_LINES]):
-            y = first_line + index * 24
+            y = first_line + index * LINE_HEIGHT
             helps = entry.kind == EntryKind.HELPS
             marker = "+" if helps else "•"
-            weight = ' font-style="italic"' if helps else ""
+            style = ' font-style="italic"' if helps else ""
             parts.append(
-                f'<text x="{text_x}" y="{y}" font-size="16" fill="#1d2430"{weight}>'
+                f'<text x="{text_x}" y="{y}" font-size="{ENTRY_SIZE}" fill="#1d2430"{style}>'
                 f"<title>{escape(entry.text)}</title>{marker} {escape(_short(entry.text))}</text>"
             )
-            anchor_x = text_x + 250 if left else text_x - 8
-            anchors[entry.pk] = (min(anchor_x, quadrant.x + WIDTH / 2 - 14), y - 5)
+            anchors[entry.pk] = (anchor_x, y - 7)
         hidden = len(in_domain) - MAX_LINES
         if hidden > 0:
-            y = first_line + MAX_LINES * 24
+            y = first_line + MAX_LINES * LINE_HEIGHT
             more = _("and %(count)d more") % {"count": hidden}
             parts.append(
-                f'<text x="{text_x}" y="{y}" font-size="14" fill="#4a5566">{escape(more)}</text>'
+                f'<text x="{text_x}" y="{y}" font-size="18" fill="#4a5566">{escape(more)}</text>'
             )
     for connection in connections:
         start, end = anchors.get(connection.cause_id), anchors.get(connection.effect_id)
         if start and end:
-            parts.append(
-                f'<line x1="{start[0]:.0f}" y1="{start[1]:.0f}" x2="{end[0]:.0f}" y2="{end[1]:.0f}" '
-                f'stroke="#1d2430" stroke-width="2.5" stroke-dasharray="7 4" marker-end="url(#arrow)"/>'
-            )
+            parts.append(_arrow(start, end))
     label = centre_label if centre_label is not None else _("Patient")
     parts.append(
         f'<circle cx="{CENTRE_X}" cy="{CENTRE_Y}" r="46" fill="#ffffff" stroke="#1d2430" stroke-width="3"/>'
@@ -111,6 +114,27 @@ def render_4d_svg(
     )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _arrow(start: tuple[float, float], end: tuple[float, float]) -> str:
+    """A curved arrow: bent away from the straight line, so it passes around the
+    patient in the middle instead of through them."""
+    (x1, y1), (x2, y2) = start, end
+    mid_x, mid_y = (x1 + x2) / 2, (y1 + y2) / 2
+    length = max(((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5, 1)
+    normal_x, normal_y = -(y2 - y1) / length, (x2 - x1) / length
+    # Bend towards the side away from the centre.
+    if (mid_x + normal_x - CENTRE_X) ** 2 + (mid_y + normal_y - CENTRE_Y) ** 2 < (
+        mid_x - CENTRE_X
+    ) ** 2 + (mid_y - CENTRE_Y) ** 2:
+        normal_x, normal_y = -normal_x, -normal_y
+    bend = 70
+    control_x, control_y = mid_x + normal_x * bend, mid_y + normal_y * bend
+    return (
+        f'<path d="M{x1:.0f} {y1:.0f} Q{control_x:.0f} {control_y:.0f} {x2:.0f} {y2:.0f}" '
+        f'fill="none" stroke="#1d2430" stroke-width="3" stroke-dasharray="8 5" '
+        f'marker-end="url(#arrow)"/>'
+    )
 
 
 def _describe(entries: Sequence[FourDEntry], connections: Sequence[FourDConnection]) -> str:

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from models_4d.models import Domain4D, EntryKind, FourDEntry, FourDSheet
+from models_4d.models import Domain4D, EntryKind, FourDEntry, FourDSheet, LooksBroader
 
 
 class SheetForm(forms.ModelForm):
@@ -16,11 +16,23 @@ class SheetForm(forms.ModelForm):
             "priorities_note": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        looks_broader = self.fields["looks_broader"]
+        assert isinstance(looks_broader, forms.ChoiceField)
+        looks_broader.choices = LooksBroader.choices
+
 
 class EntryForm(forms.ModelForm):
     class Meta:
         model = FourDEntry
         fields = ["text", "priority"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        priority = self.fields["priority"]
+        assert isinstance(priority, forms.TypedChoiceField)
+        priority.choices = [("", "—"), *((n, str(n)) for n in (1, 2, 3))]
 
 
 class EntryAddForm(forms.Form):

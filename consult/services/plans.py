@@ -2,6 +2,7 @@
 to the patient, the consult is where the change was made (and is checked open)."""
 
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -86,18 +87,27 @@ def goal_move(*, actor: Actor, consult: Consult, goal: Goal, up: bool) -> None:
     """Swap with the neighbour above or below: the patient orders by importance."""
     require_open(consult)
     with transaction.atomic():
-        goals = list(
-            goal.plan.goals.active().select_for_update().order_by("position", "created_at")
-        )
-        index = next(i for i, item in enumerate(goals) if item.pk == goal.pk)
-        other = index - 1 if up else index + 1
-        if not 0 <= other < len(goals):
-            return
-        goals[index], goals[other] = goals[other], goals[index]
-        for position, item in enumerate(goals, start=1):
-            if item.position != position:
-                Goal.objects.filter(pk=item.pk).update(position=position)
+        _swap(goal.plan.goals.active(), goal, up)
         _audit(actor, consult, AuditAction.UPDATE, "goal", goal.public_id)
+
+
+def agreement_move(*, actor: Actor, consult: Consult, agreement: Agreement, up: bool) -> None:
+    require_open(consult)
+    with transaction.atomic():
+        _swap(agreement.goal.agreements.active(), agreement, up)
+        _audit(actor, consult, AuditAction.UPDATE, "agreement", agreement.public_id)
+
+
+def _swap(siblings: Any, item: Goal | Agreement, up: bool) -> None:
+    ordered = list(siblings.select_for_update().order_by("position", "created_at"))
+    index = next(i for i, sibling in enumerate(ordered) if sibling.pk == item.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(ordered):
+        return
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, sibling in enumerate(ordered, start=1):
+        if sibling.position != position:
+            type(sibling).objects.filter(pk=sibling.pk).update(position=position)
 
 
 def agreement_add(

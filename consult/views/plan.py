@@ -178,6 +178,19 @@ def agreement_remove(
 
 
 @plan_action
+def agreement_move(
+    request: HttpRequest, actor: Actor, consult: Consult, agreement_id: UUID, direction: str
+) -> HttpResponse:
+    if direction not in {"omhoog", "omlaag"}:
+        raise Http404
+    agreement = _agreement(consult, agreement_id)
+    plans.agreement_move(
+        actor=actor, consult=consult, agreement=agreement, up=direction == "omhoog"
+    )
+    return _panel(request, consult)
+
+
+@plan_action
 def agreement_restore(
     request: HttpRequest, actor: Actor, consult: Consult, agreement_id: UUID
 ) -> HttpResponse:

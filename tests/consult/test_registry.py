@@ -55,3 +55,35 @@ def test_a_registered_model_can_be_chosen_and_started(throwaway_model, huisarts_
 def test_two_different_models_cannot_share_a_slug(throwaway_model):
     with pytest.raises(ValueError, match="already registered"):
         register(ConversationModel(slug="proef", name="Ander", for_whom="x"))
+
+
+@pytest.mark.django_db
+def test_the_engine_walks_a_new_model_from_first_to_last_step(
+    throwaway_model, huisarts_a, practice_a
+):
+    consent = ConsentFactory.create(patient__practice=practice_a)
+    consult = consult_start(
+        actor=Actor(user=huisarts_a), patient=consent.patient, model_slug="proef"
+    )
+    client = client_for(huisarts_a)
+    workspace = reverse("consult_detail", kwargs={"consult_id": consult.public_id})
+    assert "Stap 1: Stap een" in client.get(workspace).content.decode()
+    response = client.post(
+        reverse("step_done", kwargs={"consult_id": consult.public_id, "step_slug": "een"})
+    )
+    assert response["Location"].endswith("/stap/twee/")
+    assert "Stap 2: Stap twee" in client.get(workspace).content.decode()
+    client.post(reverse("step_done", kwargs={"consult_id": consult.public_id, "step_slug": "twee"}))
+    consult.refresh_from_db()
+    assert consult.completed_steps == ["een", "twee"]
+
+
+@pytest.mark.django_db
+def test_a_consult_whose_model_is_gone_answers_404(throwaway_model, huisarts_a, practice_a):
+    consent = ConsentFactory.create(patient__practice=practice_a)
+    consult = consult_start(
+        actor=Actor(user=huisarts_a), patient=consent.patient, model_slug="proef"
+    )
+    unregister("proef")
+    url = reverse("consult_detail", kwargs={"consult_id": consult.public_id})
+    assert client_for(huisarts_a).get(url).status_code == 404

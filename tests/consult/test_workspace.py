@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from consult.access import Actor
 from consult.models import Agreement, Goal, NetworkMember
+from consult.registry import get_conversation_model
 from consult.services.plans import agreement_add, goal_add, plan_for
 from tests.conftest import client_for
 
@@ -221,3 +222,73 @@ def test_workspace_and_steps_run_a_fixed_number_of_queries(
         with django_assert_num_queries(counts[url]):
             response = client.get(url)
         assert "Doel 49" in response.content.decode()
+
+
+def test_agreements_reorder(huisarts_a, consult_4d):
+    actor = Actor(user=huisarts_a)
+    goal = goal_add(actor=actor, consult=consult_4d, text="Fitter worden")
+    agreement_add(actor=actor, consult=consult_4d, goal=goal, what="Wandelen")
+    second = agreement_add(actor=actor, consult=consult_4d, goal=goal, what="Fietsen")
+    client_for(huisarts_a).post(
+        reverse(
+            "agreement_move",
+            kwargs={
+                "consult_id": consult_4d.public_id,
+                "agreement_id": second.public_id,
+                "direction": "omhoog",
+            },
+        )
+    )
+    assert list(goal.agreements.active().order_by("position").values_list("what", flat=True)) == [
+        "Fietsen",
+        "Wandelen",
+    ]
+
+
+def test_a_finished_consult_shows_no_forms_and_refuses_changes(huisarts_a, consult_4d):
+    from consult.services.plans import consult_finish
+
+    actor = Actor(user=huisarts_a)
+    goal_add(actor=actor, consult=consult_4d, text="Beter slapen")
+    client = client_for(huisarts_a)
+    client.post(reverse("consult_finish", kwargs={"consult_id": consult_4d.public_id}))
+    content = client.get(
+        reverse("consult_detail", kwargs={"consult_id": consult_4d.public_id})
+    ).content.decode()
+    assert "kun je lezen, niet meer wijzigen" in content
+    assert "Doel toevoegen" not in content
+    assert "Klaar, volgende" not in content
+    response = client.post(
+        reverse("goal_add", kwargs={"consult_id": consult_4d.public_id}),
+        {"new-goal-text": "Nog een doel"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    assert "afgerond" in response.content.decode()
+    assert Goal.objects.count() == 1
+    consult_4d.refresh_from_db()
+    with pytest.raises(Exception, match="afgerond"):
+        consult_finish(actor=actor, consult=consult_4d)
+
+
+def test_every_step_and_its_partial_run_a_fixed_number_of_queries(huisarts_a, consult_4d):
+    actor = Actor(user=huisarts_a)
+    client = client_for(huisarts_a)
+    _big_plan(consult_4d, actor, 1, 4)
+    model = get_conversation_model("4d")
+    assert model is not None
+    slugs = [step.slug for step in model.steps]
+    headers = {"HX-Request": "true", "HX-Target": "step"}
+
+    def counts():
+        found = {}
+        for slug in slugs:
+            for partial in (False, True):
+                with CaptureQueriesContext(connection) as queries:
+                    client.get(step_url(consult_4d, slug), headers=headers if partial else {})
+                found[(slug, partial)] = len(queries)
+        return found
+
+    small = counts()
+    _big_plan(consult_4d, actor, 49, 4)
+    assert counts() == small
