@@ -9,6 +9,7 @@ from consult.models import AuditAction, AuditEvent, AuditOutcome
 
 if TYPE_CHECKING:
     from consult.access import Actor
+    from consult.models import Consult
 
 
 def audit_log(
@@ -51,4 +52,17 @@ def audit_log_many(
             outcome=AuditOutcome.ALLOWED,
         )
         for patient_id in patient_ids
+    )
+
+
+def audit_consult_change(
+    *, actor: "Actor", consult: "Consult", action: AuditAction, object_type: str, object_id: UUID
+) -> None:
+    """The audit record of a change made during a consult, to its patient's data."""
+    audit_log(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        patient_id=consult.patient.public_id,
     )

@@ -1,24 +1,19 @@
+from uuid import UUID
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consult.access import Actor
-from consult.audit import audit_log
+from consult.audit import audit_consult_change
 from consult.autosave import require_open
 from consult.models import AuditAction, Consult
 from models_4d.models import FourDConnection, FourDEntry
 
 
-def _audit(
-    actor: Actor, consult: Consult, action: AuditAction, kind: str, public_id: object
-) -> None:
-    audit_log(
-        actor=actor,
-        action=action,
-        object_type=kind,
-        object_id=str(public_id),
-        patient_id=consult.patient.public_id,
+def _audit(actor: Actor, consult: Consult, action: AuditAction, kind: str, public_id: UUID) -> None:
+    audit_consult_change(
+        actor=actor, consult=consult, action=action, object_type=kind, object_id=public_id
     )
 
 
@@ -29,24 +24,6 @@ def entry_add(*, actor: Actor, consult: Consult, domain: str, kind: str, text: s
     with transaction.atomic():
         entry.save()
         _audit(actor, consult, AuditAction.CREATE, "4d_entry", entry.public_id)
-    return entry
-
-
-def entry_remove(*, actor: Actor, consult: Consult, entry: FourDEntry) -> FourDEntry:
-    require_open(consult)
-    with transaction.atomic():
-        entry.removed_at = timezone.now()
-        entry.save(update_fields=["removed_at"])
-        _audit(actor, consult, AuditAction.DELETE, "4d_entry", entry.public_id)
-    return entry
-
-
-def entry_restore(*, actor: Actor, consult: Consult, entry: FourDEntry) -> FourDEntry:
-    require_open(consult)
-    with transaction.atomic():
-        entry.removed_at = None
-        entry.save(update_fields=["removed_at"])
-        _audit(actor, consult, AuditAction.UPDATE, "4d_entry", entry.public_id)
     return entry
 
 

@@ -15,6 +15,7 @@ from consult.access import Actor, clinician_required, get_consult_for
 from consult.htmx import is_htmx_swap_of
 from consult.models import Consult
 from consult.registry import get_conversation_model
+from consult.services.plans import item_remove, item_restore
 from consult.views.workspace import render_workspace
 from models_4d import services
 from models_4d.forms import ConnectionForm, EntryAddForm
@@ -70,12 +71,12 @@ def entry_add(request: HttpRequest, actor: Actor, consult: Consult) -> None:
 
 @step_action
 def entry_remove(request: HttpRequest, actor: Actor, consult: Consult, entry_id: UUID) -> None:
-    services.entry_remove(actor=actor, consult=consult, entry=_entry(consult, entry_id))
+    item_remove(actor=actor, consult=consult, item=_entry(consult, entry_id), kind="4d_entry")
 
 
 @step_action
 def entry_restore(request: HttpRequest, actor: Actor, consult: Consult, entry_id: UUID) -> None:
-    services.entry_restore(actor=actor, consult=consult, entry=_entry(consult, entry_id))
+    item_restore(actor=actor, consult=consult, item=_entry(consult, entry_id), kind="4d_entry")
 
 
 @step_action

@@ -171,5 +171,9 @@ def test_seed_demo_is_idempotent_and_covers_the_cases():
     kop_case = Patient.objects.get(last_name="Hoekstra")
     assert kop_case.age == 53
     assert kop_case.consents.current().exists()
-    assert "geldzorgen" in Patient.objects.get(last_name="Martina").notes
+    four_d_case = Patient.objects.get(last_name="Martina")
+    assert "geldzorgen" in four_d_case.notes
+    consult = four_d_case.consults.get()
+    assert consult.completed_steps[-1] == "verbanden"
+    assert consult.fourd_connections.count() == 2
     assert User.objects.get(email="huisarts@delinde.example").check_password(DEMO_PASSWORD)

@@ -3,13 +3,14 @@ to the patient, the consult is where the change was made (and is checked open)."
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from consult.access import Actor
-from consult.audit import audit_log
+from consult.audit import audit_consult_change
 from consult.autosave import require_open
 from consult.models import (
     Agreement,
@@ -20,6 +21,7 @@ from consult.models import (
     Plan,
     WhoKind,
 )
+from consult.models.plans import Removable
 from consult.registry import get_conversation_model
 from sociale_kaart.models import Theme
 
@@ -29,16 +31,40 @@ def plan_for(patient_id: int) -> Plan:
     return plan
 
 
-def _audit(
-    actor: Actor, consult: Consult, action: AuditAction, kind: str, public_id: object
-) -> None:
-    audit_log(
-        actor=actor,
-        action=action,
-        object_type=kind,
-        object_id=str(public_id),
-        patient_id=consult.patient.public_id,
+def _audit(actor: Actor, consult: Consult, action: AuditAction, kind: str, public_id: UUID) -> None:
+    audit_consult_change(
+        actor=actor, consult=consult, action=action, object_type=kind, object_id=public_id
     )
+
+
+def item_remove[R: Removable](*, actor: Actor, consult: Consult, item: R, kind: str) -> R:
+    """Take an item out of the plan or the conversation; item_restore undoes it."""
+    require_open(consult)
+    with transaction.atomic():
+        item.removed_at = timezone.now()
+        fields = ["removed_at"]
+        if isinstance(item, NetworkMember):
+            item.is_regiehouder = False
+            fields.append("is_regiehouder")
+        item.save(update_fields=fields)
+        _audit(actor, consult, AuditAction.DELETE, kind, item.public_id)  # type: ignore[attr-defined]
+    return item
+
+
+def item_restore[R: Removable](*, actor: Actor, consult: Consult, item: R, kind: str) -> R:
+    require_open(consult)
+    with transaction.atomic():
+        item.removed_at = None
+        fields = ["removed_at"]
+        if isinstance(item, Goal):
+            # Back at the end of the list: the patient reorders if it matters.
+            item.position = (
+                item.plan.goals.active().aggregate(last=Max("position"))["last"] or 0
+            ) + 1
+            fields.append("position")
+        item.save(update_fields=fields)
+        _audit(actor, consult, AuditAction.UPDATE, kind, item.public_id)  # type: ignore[attr-defined]
+    return item
 
 
 def goal_add(*, actor: Actor, consult: Consult, text: str, domain: str = "") -> Goal:
@@ -61,26 +87,6 @@ def _themes_of(domain: str) -> tuple[str, ...]:
     model = get_conversation_model(model_slug)
     found = model.domain(key) if model else None
     return found.themes if found else ()
-
-
-def goal_remove(*, actor: Actor, consult: Consult, goal: Goal) -> Goal:
-    require_open(consult)
-    with transaction.atomic():
-        goal.removed_at = timezone.now()
-        goal.save(update_fields=["removed_at"])
-        _audit(actor, consult, AuditAction.DELETE, "goal", goal.public_id)
-    return goal
-
-
-def goal_restore(*, actor: Actor, consult: Consult, goal: Goal) -> Goal:
-    require_open(consult)
-    with transaction.atomic():
-        last = goal.plan.goals.active().aggregate(last=Max("position"))["last"] or 0
-        goal.removed_at = None
-        goal.position = last + 1
-        goal.save(update_fields=["removed_at", "position"])
-        _audit(actor, consult, AuditAction.UPDATE, "goal", goal.public_id)
-    return goal
 
 
 def goal_move(*, actor: Actor, consult: Consult, goal: Goal, up: bool) -> None:
@@ -139,24 +145,6 @@ def agreement_add(
     return agreement
 
 
-def agreement_remove(*, actor: Actor, consult: Consult, agreement: Agreement) -> Agreement:
-    require_open(consult)
-    with transaction.atomic():
-        agreement.removed_at = timezone.now()
-        agreement.save(update_fields=["removed_at"])
-        _audit(actor, consult, AuditAction.DELETE, "agreement", agreement.public_id)
-    return agreement
-
-
-def agreement_restore(*, actor: Actor, consult: Consult, agreement: Agreement) -> Agreement:
-    require_open(consult)
-    with transaction.atomic():
-        agreement.removed_at = None
-        agreement.save(update_fields=["removed_at"])
-        _audit(actor, consult, AuditAction.UPDATE, "agreement", agreement.public_id)
-    return agreement
-
-
 def network_add(
     *, actor: Actor, consult: Consult, name: str, role: str = "", phone: str = ""
 ) -> NetworkMember:
@@ -166,25 +154,6 @@ def network_add(
         member.full_clean()
         member.save()
         _audit(actor, consult, AuditAction.CREATE, "network_member", member.public_id)
-    return member
-
-
-def network_remove(*, actor: Actor, consult: Consult, member: NetworkMember) -> NetworkMember:
-    require_open(consult)
-    with transaction.atomic():
-        member.removed_at = timezone.now()
-        member.is_regiehouder = False
-        member.save(update_fields=["removed_at", "is_regiehouder"])
-        _audit(actor, consult, AuditAction.DELETE, "network_member", member.public_id)
-    return member
-
-
-def network_restore(*, actor: Actor, consult: Consult, member: NetworkMember) -> NetworkMember:
-    require_open(consult)
-    with transaction.atomic():
-        member.removed_at = None
-        member.save(update_fields=["removed_at"])
-        _audit(actor, consult, AuditAction.UPDATE, "network_member", member.public_id)
     return member
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consult.access import Actor, clinician_required, get_consult_for
-from consult.models import Agreement, Consult, Goal, NetworkMember
+from consult.models import Agreement, Consult, Goal, NetworkMember, Versioned
 from consult.plan_forms import AgreementAddForm, GoalAddForm, NetworkMemberAddForm
 from consult.registry import get_conversation_model
 from consult.services import plans
@@ -113,28 +113,6 @@ def goal_add(request: HttpRequest, actor: Actor, consult: Consult) -> HttpRespon
 
 
 @plan_action
-def goal_remove(
-    request: HttpRequest, actor: Actor, consult: Consult, goal_id: UUID
-) -> HttpResponse:
-    goal = plans.goal_remove(actor=actor, consult=consult, goal=_goal(consult, goal_id))
-    notice = {
-        "text": _("Goal “%(text)s” removed.") % {"text": goal.text},
-        "undo_url": reverse(
-            "goal_restore", kwargs={"consult_id": consult.public_id, "goal_id": goal.public_id}
-        ),
-    }
-    return _panel(request, consult, notice=notice)
-
-
-@plan_action
-def goal_restore(
-    request: HttpRequest, actor: Actor, consult: Consult, goal_id: UUID
-) -> HttpResponse:
-    plans.goal_restore(actor=actor, consult=consult, goal=_goal(consult, goal_id))
-    return _panel(request, consult)
-
-
-@plan_action
 def goal_move(
     request: HttpRequest, actor: Actor, consult: Consult, goal_id: UUID, direction: str
 ) -> HttpResponse:
@@ -161,23 +139,6 @@ def agreement_add(
 
 
 @plan_action
-def agreement_remove(
-    request: HttpRequest, actor: Actor, consult: Consult, agreement_id: UUID
-) -> HttpResponse:
-    agreement = plans.agreement_remove(
-        actor=actor, consult=consult, agreement=_agreement(consult, agreement_id)
-    )
-    notice = {
-        "text": _("Agreement “%(text)s” removed.") % {"text": agreement.what},
-        "undo_url": reverse(
-            "agreement_restore",
-            kwargs={"consult_id": consult.public_id, "agreement_id": agreement.public_id},
-        ),
-    }
-    return _panel(request, consult, notice=notice)
-
-
-@plan_action
 def agreement_move(
     request: HttpRequest, actor: Actor, consult: Consult, agreement_id: UUID, direction: str
 ) -> HttpResponse:
@@ -186,16 +147,6 @@ def agreement_move(
     agreement = _agreement(consult, agreement_id)
     plans.agreement_move(
         actor=actor, consult=consult, agreement=agreement, up=direction == "omhoog"
-    )
-    return _panel(request, consult)
-
-
-@plan_action
-def agreement_restore(
-    request: HttpRequest, actor: Actor, consult: Consult, agreement_id: UUID
-) -> HttpResponse:
-    plans.agreement_restore(
-        actor=actor, consult=consult, agreement=_agreement(consult, agreement_id)
     )
     return _panel(request, consult)
 
@@ -210,31 +161,81 @@ def network_add(request: HttpRequest, actor: Actor, consult: Consult) -> HttpRes
 
 
 @plan_action
-def network_remove(
+def network_regiehouder(
     request: HttpRequest, actor: Actor, consult: Consult, member_id: UUID
 ) -> HttpResponse:
-    member = plans.network_remove(actor=actor, consult=consult, member=_member(consult, member_id))
+    plans.network_set_regiehouder(actor=actor, consult=consult, member=_member(consult, member_id))
+    return _panel(request, consult)
+
+
+def _removed(
+    request: HttpRequest, consult: Consult, item: Versioned, kind: str, text: str, restore_url: str
+) -> HttpResponse:
     notice = {
-        "text": _("%(name)s removed from the care network.") % {"name": member.name},
+        "text": text,
         "undo_url": reverse(
-            "network_restore",
-            kwargs={"consult_id": consult.public_id, "member_id": member.public_id},
+            restore_url, kwargs={"consult_id": consult.public_id, f"{kind}_id": item.public_id}
         ),
     }
     return _panel(request, consult, notice=notice)
 
 
 @plan_action
-def network_restore(
+def goal_remove(
+    request: HttpRequest, actor: Actor, consult: Consult, goal_id: UUID
+) -> HttpResponse:
+    goal = plans.item_remove(
+        actor=actor, consult=consult, item=_goal(consult, goal_id), kind="goal"
+    )
+    text = _("Goal “%(text)s” removed.") % {"text": goal.text}
+    return _removed(request, consult, goal, "goal", text, "goal_restore")
+
+
+@plan_action
+def agreement_remove(
+    request: HttpRequest, actor: Actor, consult: Consult, agreement_id: UUID
+) -> HttpResponse:
+    agreement = plans.item_remove(
+        actor=actor, consult=consult, item=_agreement(consult, agreement_id), kind="agreement"
+    )
+    text = _("Agreement “%(text)s” removed.") % {"text": agreement.what}
+    return _removed(request, consult, agreement, "agreement", text, "agreement_restore")
+
+
+@plan_action
+def network_remove(
     request: HttpRequest, actor: Actor, consult: Consult, member_id: UUID
 ) -> HttpResponse:
-    plans.network_restore(actor=actor, consult=consult, member=_member(consult, member_id))
+    member = plans.item_remove(
+        actor=actor, consult=consult, item=_member(consult, member_id), kind="network_member"
+    )
+    text = _("%(name)s removed from the care network.") % {"name": member.name}
+    return _removed(request, consult, member, "member", text, "network_restore")
+
+
+@plan_action
+def goal_restore(
+    request: HttpRequest, actor: Actor, consult: Consult, goal_id: UUID
+) -> HttpResponse:
+    plans.item_restore(actor=actor, consult=consult, item=_goal(consult, goal_id), kind="goal")
     return _panel(request, consult)
 
 
 @plan_action
-def network_regiehouder(
+def agreement_restore(
+    request: HttpRequest, actor: Actor, consult: Consult, agreement_id: UUID
+) -> HttpResponse:
+    plans.item_restore(
+        actor=actor, consult=consult, item=_agreement(consult, agreement_id), kind="agreement"
+    )
+    return _panel(request, consult)
+
+
+@plan_action
+def network_restore(
     request: HttpRequest, actor: Actor, consult: Consult, member_id: UUID
 ) -> HttpResponse:
-    plans.network_set_regiehouder(actor=actor, consult=consult, member=_member(consult, member_id))
+    plans.item_restore(
+        actor=actor, consult=consult, item=_member(consult, member_id), kind="network_member"
+    )
     return _panel(request, consult)
