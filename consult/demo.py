@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from consult.models import Consent, Patient, Practice, Role, User
+from sociale_kaart.demo import seed_services
 
 DEMO_PASSWORD = "zonnedal-demo-2026"  # noqa: S105 - a published demo password
 
@@ -127,14 +128,18 @@ def seed_demo() -> dict[str, list[str]]:
     """Create the demo data, or leave it as it is when it exists: running twice
     changes nothing. Returns the demo accounts per practice."""
     with transaction.atomic():
+        shared_map = seed_services()
         accounts: dict[str, list[str]] = {}
         for practice_data, users, patients in (
             (PRACTICE_A, USERS_A, PATIENTS_A),
             (PRACTICE_B, USERS_B, PATIENTS_B),
         ):
             practice, _created = Practice.objects.get_or_create(
-                name=practice_data["name"], defaults=practice_data
+                name=practice_data["name"], defaults={**practice_data, "shared_map": shared_map}
             )
+            if practice.shared_map_id is None:
+                practice.shared_map = shared_map
+                practice.save(update_fields=["shared_map"])
             created_users = [_user(practice, demo) for demo in users]
             clinician = next(user for user in created_users if user.is_clinician)
             for patient_data in patients:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consult.models import CLINICAL_ROLES, Patient, Practice, Role, User
 from consult.registry import conversation_models
-from consult.validators import normalise_phone, normalise_postcode
+from sociale_kaart.validators import normalise_phone, normalise_postcode
 
 
 class DateInput(forms.DateInput):

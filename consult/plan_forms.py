@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consult.forms import DateInput
 from consult.models import Agreement, Consult, Goal, NetworkMember, Plan, Versioned
-from consult.validators import normalise_phone
+from sociale_kaart.validators import normalise_phone
 
 
 def autosave_form[F: forms.BaseForm](

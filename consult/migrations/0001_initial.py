@@ -2,7 +2,7 @@
 
 import consult.models.patients
 import consult.models.users
-import consult.validators
+import sociale_kaart.validators
 import django.core.validators
 import django.db.models.deletion
 import uuid
@@ -49,9 +49,9 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=120, unique=True, verbose_name='name')),
                 ('agb_code', models.CharField(blank=True, max_length=8, validators=[django.core.validators.RegexValidator('^\\d{8}$', 'An AGB code has exactly 8 digits.')], verbose_name='AGB code')),
                 ('street_address', models.CharField(blank=True, max_length=120, verbose_name='street and number')),
-                ('postcode', models.CharField(blank=True, max_length=7, validators=[consult.validators.validate_postcode], verbose_name='postcode')),
+                ('postcode', models.CharField(blank=True, max_length=7, validators=[sociale_kaart.validators.validate_postcode], verbose_name='postcode')),
                 ('city', models.CharField(blank=True, max_length=80, verbose_name='city')),
-                ('phone', models.CharField(blank=True, max_length=20, validators=[consult.validators.validate_phone], verbose_name='phone')),
+                ('phone', models.CharField(blank=True, max_length=20, validators=[sociale_kaart.validators.validate_phone], verbose_name='phone')),
             ],
             options={
                 'verbose_name': 'practice',
@@ -69,8 +69,8 @@ class Migration(migrations.Migration):
                 ('last_name', models.CharField(max_length=120, verbose_name='last name')),
                 ('date_of_birth', models.DateField(validators=[consult.models.patients.not_in_future], verbose_name='date of birth')),
                 ('his_number', models.CharField(help_text="The patient number in the practice's record system (HIS).", max_length=20, verbose_name='HIS patient number')),
-                ('postcode', models.CharField(blank=True, help_text='Used to find services near the patient.', max_length=7, validators=[consult.validators.validate_postcode], verbose_name='postcode')),
-                ('phone', models.CharField(blank=True, max_length=20, validators=[consult.validators.validate_phone], verbose_name='phone')),
+                ('postcode', models.CharField(blank=True, help_text='Used to find services near the patient.', max_length=7, validators=[sociale_kaart.validators.validate_postcode], verbose_name='postcode')),
+                ('phone', models.CharField(blank=True, max_length=20, validators=[sociale_kaart.validators.validate_phone], verbose_name='phone')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail address')),
                 ('preferred_language', models.CharField(choices=[('nl', 'Dutch'), ('en', 'English'), ('tr', 'Turkish'), ('ar', 'Arabic'), ('rif', 'Tarifit (Berber)'), ('pl', 'Polish'), ('uk', 'Ukrainian'), ('pap', 'Papiamento'), ('srn', 'Sranan Tongo'), ('other', 'Other language')], default='nl', max_length=8, verbose_name='preferred language')),
                 ('plain_language', models.BooleanField(default=False, help_text='The patient reads with difficulty: keep texts short and simple.', verbose_name='plain language')),

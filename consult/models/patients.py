@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consult.validators import validate_phone, validate_postcode
+from sociale_kaart.validators import validate_phone, validate_postcode
 
 
 class Language(models.TextChoices):

@@ -1,10 +1,12 @@
 import uuid
+from typing import Any
 
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from consult.validators import validate_phone, validate_postcode
+from sociale_kaart.models import ServiceMap
+from sociale_kaart.validators import validate_phone, validate_postcode
 
 
 class Practice(models.Model):
@@ -22,6 +24,23 @@ class Practice(models.Model):
     )
     city = models.CharField(_("city"), max_length=80, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    shared_map = models.ForeignKey(
+        "sociale_kaart.ServiceMap",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practices",
+        verbose_name=_("shared sociale kaart"),
+        help_text=_("The map the care group keeps for its practices."),
+    )
+    own_map = models.OneToOneField(
+        "sociale_kaart.ServiceMap",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owner_practice",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("practice")
@@ -30,3 +49,9 @@ class Practice(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Every practice has its own map for local additions to the shared one."""
+        if self.own_map_id is None:
+            self.own_map = ServiceMap.objects.create(name=f"{self.name}: eigen aanvullingen")
+        super().save(*args, **kwargs)

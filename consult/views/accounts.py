@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
 
 from consult.models import User
@@ -17,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("patient_list")
     if user.is_administrator:
         return redirect("user_list")
-    return render(request, "consult/home.html")
+    return redirect("service_list")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -194,7 +194,9 @@ def test_praktijkmanager_gets_no_patient_data(
     expect(page.locator("main")).not_to_contain_text("Hoekstra")
     axe_check(page)
     enter_code(page, manager_a)
-    expect(page).to_have_url(f"{live_server.url}/")
+    # The practice manager's work starts on the sociale kaart.
+    expect(page).to_have_url(f"{live_server.url}/sociale-kaart/")
+    expect(page.locator("h1")).to_have_text("Sociale kaart")
     expect(page.locator("form.topbar-logout")).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("Hoekstra")
     axe_check(page)

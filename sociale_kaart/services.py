@@ -1,0 +1,110 @@
+"""Writes to the sociale kaart. Every change leaves a revision: who, when, and the
+whole record as it was after the change, so an earlier version can be looked at."""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models import Max
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from sociale_kaart.models import Service, ServiceArea, ServiceMap, ServiceRevision, Theme
+from sociale_kaart.validators import parse_areas
+
+# What the Dutch full-text search looks at, and how much each weighs.
+SEARCH_VECTOR = (
+    SearchVector("name", weight="A", config="dutch")
+    + SearchVector("organisation", weight="B", config="dutch")
+    + SearchVector("description", weight="C", config="dutch")
+)
+SNAPSHOT_EXCLUDE = {"id", "search_vector", "service_map", "version"}
+
+
+def snapshot(service: Service, themes: Iterable[str]) -> dict[str, Any]:
+    data = model_to_dict(service, exclude=[*SNAPSHOT_EXCLUDE, "themes"])
+    for key, value in data.items():
+        if isinstance(value, date):
+            data[key] = value.isoformat()
+    data["themes"] = sorted(themes)
+    return data
+
+
+def service_save(
+    *,
+    service: Service,
+    themes: Iterable[str],
+    user: Any,
+    change: str,
+) -> Service:
+    """Create or update a service (already validated) with its themes and areas, and
+    record the revision."""
+    theme_slugs = sorted(set(themes))
+    with transaction.atomic():
+        if service.pk:
+            service.version += 1
+        service.save()
+        service.themes.set(Theme.objects.filter(slug__in=theme_slugs))
+        _replace_areas([service])
+        refresh_search_vectors([service.pk])
+        _revise(service, theme_slugs, user, change)
+    return service
+
+
+def _revise(service: Service, themes: list[str], user: Any, change: str) -> None:
+    last = service.revisions.aggregate(last=Max("number"))["last"] or 0
+    ServiceRevision.objects.create(
+        service=service,
+        number=last + 1,
+        changed_by=user if getattr(user, "pk", None) else None,
+        change=change,
+        data=snapshot(service, themes),
+    )
+
+
+def _replace_areas(services: list[Service]) -> None:
+    ServiceArea.objects.filter(service__in=services).delete()
+    ServiceArea.objects.bulk_create(
+        ServiceArea(service=service, postcode_from=start, postcode_to=end)
+        for service in services
+        for start, end in parse_areas(service.area_postcodes)
+    )
+
+
+def refresh_search_vectors(pks: list[int]) -> None:
+    """PostgreSQL keeps a stored Dutch search vector per service; one UPDATE for many."""
+    if connection.vendor == "postgresql" and pks:
+        Service.objects.filter(pk__in=pks).update(search_vector=SEARCH_VECTOR)
+
+
+def service_mark_checked(*, service: Service, user: Any) -> Service:
+    """The practice manager confirmed the record is still right: one click."""
+    with transaction.atomic():
+        service.last_checked_on = timezone.localdate()
+        service.version += 1
+        service.save(update_fields=["last_checked_on", "version", "updated_at"])
+        _revise(service, list(service.themes.values_list("slug", flat=True)), user, "checked")
+    return service
+
+
+def service_set_active(*, service: Service, active: bool, user: Any) -> Service:
+    with transaction.atomic():
+        service.is_active = active
+        service.version += 1
+        service.save(update_fields=["is_active", "version", "updated_at"])
+        _revise(
+            service,
+            list(service.themes.values_list("slug", flat=True)),
+            user,
+            "activated" if active else "deactivated",
+        )
+    return service
+
+
+def maps_for_practice(practice: Any) -> list[ServiceMap]:
+    """The maps a practice uses: its care group's shared map and its own additions.
+    Practices are the core's; this only reads the two map ids it keeps."""
+    ids = [map_id for map_id in (practice.shared_map_id, practice.own_map_id) if map_id]
+    return list(ServiceMap.objects.filter(pk__in=ids))

@@ -1,0 +1,161 @@
+"""The sociale kaart in the browser: searching (everyone), keeping it (map keepers)."""
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sociale_kaart.access import get_service_for, map_ids_for, map_keeper_required
+from sociale_kaart.forms import SearchForm, ServiceForm
+from sociale_kaart.models import Service, ServiceMap
+from sociale_kaart.search import Filters, search
+from sociale_kaart.services import service_mark_checked, service_save, service_set_active
+
+
+@login_required
+def service_list(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    user: Any = request.user
+    filters = Filters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = Filters(
+            text=data["q"],
+            theme=data["theme"],
+            postcode_number=data["postcode"],
+            costs=data["costs"],
+            referral=data["referral"],
+            include_inactive=bool(data["inactive"]) and user.keeps_map,
+        )
+    results = search(map_ids_for(user), filters) if not form.errors else []
+    context = {"form": form, "services": results, "searched": bool(request.GET)}
+    htmx = getattr(request, "htmx", None)
+    if htmx and htmx.target == "service-results":
+        return render(request, "sociale_kaart/service_list.html#results", context)
+    return render(request, "sociale_kaart/service_list.html", context)
+
+
+@login_required
+def service_detail(request: HttpRequest, service_id: UUID) -> HttpResponse:
+    service = get_service_for(request.user, service_id)
+    return render(request, "sociale_kaart/service_detail.html", {"service": service})
+
+
+def _maps(user: Any) -> list[ServiceMap]:
+    return list(ServiceMap.objects.filter(pk__in=map_ids_for(user)))
+
+
+@map_keeper_required
+@require_http_methods(["GET", "POST"])
+def service_new(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = ServiceForm(
+        request.POST or None, maps=_maps(user), initial={"service_map": user.practice.own_map_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        service = form.save(commit=False)
+        service_save(
+            service=service,
+            themes=[t.slug for t in form.cleaned_data["themes"]],
+            user=user,
+            change="created",
+        )
+        messages.success(request, _("Service added to the sociale kaart."))
+        return redirect("service_detail", service_id=service.public_id)
+    return render(request, "sociale_kaart/service_form.html", {"form": form, "service": None})
+
+
+@map_keeper_required
+@require_http_methods(["GET", "POST"])
+def service_edit(request: HttpRequest, service_id: UUID) -> HttpResponse:
+    user: Any = request.user
+    service = get_service_for(user, service_id)
+    form = ServiceForm(request.POST or None, instance=service, maps=_maps(user))
+    if request.method == "POST":
+        submitted_version = request.POST.get("version", "")
+        if submitted_version != str(service.version):
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this service in the meantime. Your changes are below; "
+                    "compare with the current version and save again."
+                ),
+            )
+        elif form.is_valid():
+            service_save(
+                service=form.save(commit=False),
+                themes=[t.slug for t in form.cleaned_data["themes"]],
+                user=user,
+                change="updated",
+            )
+            messages.success(request, _("Changes saved."))
+            return redirect("service_detail", service_id=service.public_id)
+    service.refresh_from_db()
+    return render(request, "sociale_kaart/service_form.html", {"form": form, "service": service})
+
+
+@map_keeper_required
+@require_POST
+def service_checked(request: HttpRequest, service_id: UUID) -> HttpResponse:
+    service = service_mark_checked(
+        service=get_service_for(request.user, service_id), user=request.user
+    )
+    messages.success(request, _("Marked as checked today."))
+    if request.POST.get("next") == "review":
+        return redirect("service_review")
+    return redirect("service_detail", service_id=service.public_id)
+
+
+@map_keeper_required
+@require_POST
+def service_active(request: HttpRequest, service_id: UUID) -> HttpResponse:
+    service = get_service_for(request.user, service_id)
+    active = request.POST.get("active") == "1"
+    service_set_active(service=service, active=active, user=request.user)
+    messages.success(
+        request,
+        _("The service is active again.")
+        if active
+        else _("The service is deactivated: it no longer shows up in searches."),
+    )
+    return redirect("service_detail", service_id=service.public_id)
+
+
+@map_keeper_required
+def service_history(request: HttpRequest, service_id: UUID) -> HttpResponse:
+    service = get_service_for(request.user, service_id)
+    revisions = list(service.revisions.select_related("changed_by"))
+    for revision, previous in zip(revisions, [*revisions[1:], None], strict=True):
+        revision.changes = (  # type: ignore[attr-defined]
+            sorted(
+                key
+                for key, value in revision.data.items()
+                if previous is None or previous.data.get(key) != value
+            )
+        )
+    labels = {
+        field.name: str(field.verbose_name)
+        for field in Service._meta.get_fields()
+        if hasattr(field, "verbose_name")
+    }
+    return render(
+        request,
+        "sociale_kaart/service_history.html",
+        {"service": service, "revisions": revisions, "labels": labels},
+    )
+
+
+@map_keeper_required
+def service_review(request: HttpRequest) -> HttpResponse:
+    stale = (
+        Service.objects.in_maps(map_ids_for(request.user))
+        .active()
+        .stale()
+        .order_by("last_checked_on", "name")
+    )
+    return render(request, "sociale_kaart/service_review.html", {"services": stale})
