@@ -5,10 +5,20 @@ from typing import Any
 
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consult.forms import DateInput
-from consult.models import Agreement, Consult, Goal, NetworkMember, Plan, Versioned
+from consult.models import (
+    Agreement,
+    Consult,
+    Goal,
+    NetworkMember,
+    Plan,
+    Referral,
+    ReferralStatus,
+    Versioned,
+)
 from sociale_kaart.validators import normalise_phone
 
 
@@ -90,3 +100,19 @@ class AgreementAddForm(forms.ModelForm):
 
 class NetworkMemberAddForm(NetworkMemberForm):
     pass
+
+
+class ReferralUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"))
+    on = forms.DateField(label=_("On"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Feedback from the organisation"), max_length=500, required=False
+    )
+
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        labels = dict(ReferralStatus.choices)
+        field = self.fields["status"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(status, labels[status]) for status in referral.next_statuses]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("account/tweestapsverificatie/", two_factor.two_factor_setup, name="two_factor_setup"),
     path("account/wachtwoord/", accounts.password_change, name="password_change"),
     path("patienten/", patients.patient_list, name="patient_list"),
+    path("verwijzingen/", patients.referral_follow_up, name="referral_follow_up"),
     path("patienten/nieuw/", patients.patient_new, name="patient_new"),
     path("patienten/<uuid:patient_id>/", patients.patient_detail, name="patient_detail"),
     path("patienten/<uuid:patient_id>/wijzigen/", patients.patient_edit, name="patient_edit"),
@@ -82,6 +83,16 @@ urlpatterns = [
         "consulten/<uuid:consult_id>/plan/afspraken/<uuid:agreement_id>/verplaatsen/<str:direction>/",
         plan.agreement_move,
         name="agreement_move",
+    ),
+    path(
+        "consulten/<uuid:consult_id>/plan/doelen/<uuid:goal_id>/verwijzen/",
+        plan.referral_add,
+        name="referral_add",
+    ),
+    path(
+        "consulten/<uuid:consult_id>/plan/verwijzingen/<uuid:referral_id>/",
+        plan.referral_update,
+        name="referral_update",
     ),
     path("consulten/<uuid:consult_id>/plan/netwerk/", plan.network_add, name="network_add"),
     path(

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from consult.access import Actor
-from consult.models import Agreement, Consult, Goal, NetworkMember, Plan
+from consult.models import Agreement, Consult, Goal, NetworkMember, Plan, Referral
 from consult.plan_forms import (
     AgreementAddForm,
     AgreementForm,
@@ -16,9 +16,11 @@ from consult.plan_forms import (
     NetworkMemberAddForm,
     NetworkMemberForm,
     PlanForm,
+    ReferralUpdateForm,
     autosave_form,
 )
 from consult.registry import ConversationModel, Step, domain_label
+from consult.services.referrals import suggestions_for
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def next_step(model: ConversationModel, step: Step) -> Step | None:
     return model.steps[index + 1] if index + 1 < len(slugs) else None
 
 
-def plan_context(consult: Consult, model: ConversationModel) -> dict[str, Any]:
+def plan_context(consult: Consult, model: ConversationModel, user: Any) -> dict[str, Any]:
     plan = Plan.objects.filter(patient_id=consult.patient_id).first()
     goals: list[Goal] = []
     network: list[NetworkMember] = []
@@ -65,12 +67,20 @@ def plan_context(consult: Consult, model: ConversationModel) -> dict[str, Any]:
                 Prefetch(
                     "agreements", queryset=Agreement.objects.active(), to_attr="open_agreements"
                 ),
+                Prefetch(
+                    "referrals",
+                    queryset=Referral.objects.select_related("service"),
+                    to_attr="goal_referrals",
+                ),
                 "themes",
             )
             .order_by("position", "created_at")
         )
         network = list(plan.network.active())
+    suggestions = suggestions_for(goals, user=user, postcode=consult.patient.postcode)
     for number, goal in enumerate(goals, start=1):
+        referred = {referral.service_id for referral in goal.goal_referrals}  # type: ignore[attr-defined]
+        goal.suggestions = [s for s in suggestions.get(goal.pk, []) if s.pk not in referred]  # type: ignore[attr-defined]
         goal.number = number  # type: ignore[attr-defined]
         goal.domain_label = domain_label(goal.domain)  # type: ignore[attr-defined]
         goal.form = autosave_form(  # type: ignore[attr-defined]
@@ -80,6 +90,11 @@ def plan_context(consult: Consult, model: ConversationModel) -> dict[str, Any]:
             record=goal,
         )
         goal.add_agreement_form = AgreementAddForm(prefix=f"new-{goal.public_id}")  # type: ignore[attr-defined]
+        for referral in goal.goal_referrals:  # type: ignore[attr-defined]
+            if referral.next_statuses:
+                referral.form = ReferralUpdateForm(
+                    referral=referral, prefix=str(referral.public_id)
+                )
         for agreement in goal.open_agreements:  # type: ignore[attr-defined]
             agreement.form = autosave_form(
                 AgreementForm(instance=agreement, prefix=str(agreement.public_id)),
@@ -129,5 +144,5 @@ def workspace_context(
         "step_template": model.step_template(step),
         "read_only": consult.finished_at is not None,
         **model.step_context(consult=consult, step=step, actor=actor),
-        **(plan_context(consult, model) if with_plan else {}),
+        **(plan_context(consult, model, actor.user) if with_plan else {}),
     }

@@ -4,10 +4,12 @@ from consult.models.consults import Consult
 from consult.models.patients import Patient
 from consult.models.plans import Agreement, Goal, NetworkMember, Plan, Versioned, WhoKind
 from consult.models.practices import Practice
+from consult.models.referrals import OPEN_STATUSES, Referral, ReferralEvent, ReferralStatus
 from consult.models.users import CLINICAL_ROLES, Role, User
 
 __all__ = [
     "CLINICAL_ROLES",
+    "OPEN_STATUSES",
     "Agreement",
     "AuditAction",
     "AuditEvent",
@@ -19,6 +21,9 @@ __all__ = [
     "Patient",
     "Plan",
     "Practice",
+    "Referral",
+    "ReferralEvent",
+    "ReferralStatus",
     "Role",
     "User",
     "Versioned",

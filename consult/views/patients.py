@@ -1,5 +1,6 @@
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -24,6 +25,7 @@ from consult.registry import conversation_models, get_conversation_model
 from consult.services.consent import consent_record, consent_withdraw
 from consult.services.consults import consult_start
 from consult.services.patients import patient_create, patient_update
+from consult.services.referrals import referrals_to_follow_up
 
 PAGE_SIZE = 25
 
@@ -174,3 +176,22 @@ def _detail(
         "conversation_models": conversation_models(),
     }
     return render(request, "consult/patient_detail.html", context, status=status)
+
+
+@clinician_required
+def referral_follow_up(request: HttpRequest) -> HttpResponse:
+    """Open referrals without news for a while, for the practice's professionals."""
+    actor = Actor.from_request(request)
+    with transaction.atomic():
+        waiting = list(referrals_to_follow_up(actor.user.practice_id)[:200])
+        audit_log_many(
+            actor=actor,
+            action=AuditAction.READ,
+            object_type="referral_list",
+            patient_ids=[referral.plan.patient.public_id for referral in waiting],
+        )
+    return render(
+        request,
+        "consult/referral_follow_up.html",
+        {"referrals": waiting, "days": settings.REFERRAL_FOLLOW_UP_DAYS},
+    )

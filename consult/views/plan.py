@@ -13,12 +13,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consult.access import Actor, clinician_required, get_consult_for
-from consult.models import Agreement, Consult, Goal, NetworkMember, Versioned
-from consult.plan_forms import AgreementAddForm, GoalAddForm, NetworkMemberAddForm
+from consult.models import Agreement, Consult, Goal, NetworkMember, Referral, Versioned
+from consult.plan_forms import (
+    AgreementAddForm,
+    GoalAddForm,
+    NetworkMemberAddForm,
+    ReferralUpdateForm,
+)
 from consult.registry import get_conversation_model
-from consult.services import plans
+from consult.services import plans, referrals
 from consult.views.workspace import back_url
 from consult.workspace import plan_context
+from sociale_kaart.access import map_ids_for
+from sociale_kaart.models import Service
 
 
 def _panel(
@@ -46,7 +53,7 @@ def _panel(
         "read_only": consult.finished_at is not None,
         "next_url": back_url(request, consult.public_id),
         "notice": notice,
-        **plan_context(consult, model),
+        **plan_context(consult, model, request.user),
         **extra,
     }
     return render(request, "consult/workspace.html#plan_panel", context, status=status)
@@ -239,3 +246,46 @@ def network_restore(
         actor=actor, consult=consult, item=_member(consult, member_id), kind="network_member"
     )
     return _panel(request, consult)
+
+
+@plan_action
+def referral_add(
+    request: HttpRequest, actor: Actor, consult: Consult, goal_id: UUID
+) -> HttpResponse:
+    goal = _goal(consult, goal_id)
+    service_id = request.POST.get("service", "")
+    service = (
+        Service.objects.filter(
+            public_id=service_id, service_map_id__in=map_ids_for(actor.user)
+        ).first()
+        if _is_uuid(service_id)
+        else None
+    )
+    if service is None:
+        raise ValidationError(_("Choose a service from the sociale kaart."))
+    referrals.referral_create(actor=actor, consult=consult, service=service, goal=goal)
+    return _panel(request, consult)
+
+
+@plan_action
+def referral_update(
+    request: HttpRequest, actor: Actor, consult: Consult, referral_id: UUID
+) -> HttpResponse:
+    referral = Referral.objects.filter(
+        public_id=referral_id, plan__patient_id=consult.patient_id
+    ).first()
+    if referral is None:
+        raise Http404
+    form = ReferralUpdateForm(request.POST, referral=referral, prefix=str(referral.public_id))
+    if not form.is_valid():
+        raise ValidationError([error for errors in form.errors.values() for error in errors])
+    referrals.referral_advance(actor=actor, consult=consult, referral=referral, **form.cleaned_data)
+    return _panel(request, consult)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True

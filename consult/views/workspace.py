@@ -201,6 +201,6 @@ def look_along(request: HttpRequest, consult_id: UUID) -> HttpResponse:
         "model": model,
         "first_name": consult.patient.first_name,
         "chart": model.chart_svg(consult, for_patient=True),
-        **plan_context(consult, model),
+        **plan_context(consult, model, request.user),
     }
     return render(request, "consult/look_along.html", context)

@@ -1,0 +1,130 @@
+"""Referring from a goal to a service on the sociale kaart, and following it up."""
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consult.access import Actor
+from consult.audit import audit_consult_change
+from consult.autosave import require_open
+from consult.models import (
+    OPEN_STATUSES,
+    AuditAction,
+    Consult,
+    Goal,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+)
+from consult.services.plans import plan_for
+from sociale_kaart.access import map_ids_for
+from sociale_kaart.models import Service
+
+SUGGESTIONS_PER_GOAL = 3
+
+
+def suggestions_for(
+    goals: Sequence[Goal], *, user: object, postcode: str
+) -> dict[int, list[Service]]:
+    """Per goal, active services of the practice's maps whose themes match the goal's
+    and whose area covers the patient: one query for all goals."""
+    wanted = {theme.pk for goal in goals for theme in goal.themes.all()}
+    if not wanted:
+        return {}
+    services = Service.objects.in_maps(map_ids_for(user)).active().filter(themes__in=wanted)
+    if postcode[:4].isdigit():
+        services = services.covering(int(postcode[:4]))
+    candidates = list(services.distinct().prefetch_related("themes").order_by("name"))
+    found: dict[int, list[Service]] = {}
+    for goal in goals:
+        goal_themes = {theme.pk for theme in goal.themes.all()}
+        ranked = sorted(
+            (s for s in candidates if goal_themes & {t.pk for t in s.themes.all()}),
+            key=lambda s: (-len(goal_themes & {t.pk for t in s.themes.all()}), s.is_stale, s.name),
+        )
+        found[goal.pk] = ranked[:SUGGESTIONS_PER_GOAL]
+    return found
+
+
+def referral_create(
+    *,
+    actor: Actor,
+    consult: Consult,
+    service: Service,
+    goal: Goal | None,
+    status: str = ReferralStatus.REFERRED,
+) -> Referral:
+    """Refer with one action: the referral is made today."""
+    require_open(consult)
+    if service.service_map_id not in map_ids_for(actor.user) or not service.is_active:
+        raise ValidationError(_("This service is not on your sociale kaart (any more)."))
+    today = timezone.localdate()
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            plan=plan_for(consult.patient_id),
+            goal=goal,
+            service=service,
+            status=status,
+            status_on=today,
+            created_by=actor.user,
+        )
+        ReferralEvent.objects.create(referral=referral, status=status, on=today, by=actor.user)
+        audit_consult_change(
+            actor=actor,
+            consult=consult,
+            action=AuditAction.CREATE,
+            object_type="referral",
+            object_id=referral.public_id,
+        )
+    return referral
+
+
+def referral_advance(
+    *, actor: Actor, consult: Consult, referral: Referral, status: str, on: date, note: str = ""
+) -> Referral:
+    """Move a referral on (accepted, started, finished or declined), with the date and
+    what the organisation let us know."""
+    require_open(consult)
+    if status not in referral.next_statuses:
+        raise ValidationError(_("A referral cannot go from this status to that one."))
+    if on > timezone.localdate():
+        raise ValidationError(_("Choose today or a date in the past."))
+    if on < referral.status_on:
+        raise ValidationError(_("This date lies before the previous step of the referral."))
+    with transaction.atomic():
+        referral.status = status
+        referral.status_on = on
+        if note:
+            referral.feedback = note
+        referral.save(update_fields=["status", "status_on", "feedback"])
+        ReferralEvent.objects.create(
+            referral=referral, status=status, on=on, note=note, by=actor.user
+        )
+        audit_consult_change(
+            actor=actor,
+            consult=consult,
+            action=AuditAction.UPDATE,
+            object_type="referral",
+            object_id=referral.public_id,
+        )
+    return referral
+
+
+def referrals_to_follow_up(practice_id: int) -> QuerySet[Referral]:
+    """Open referrals without news for REFERRAL_FOLLOW_UP_DAYS days, oldest first."""
+    quiet_since = timezone.localdate() - timedelta(days=settings.REFERRAL_FOLLOW_UP_DAYS)
+    return (
+        Referral.objects.filter(
+            plan__patient__practice_id=practice_id,
+            status__in=OPEN_STATUSES,
+            status_on__lte=quiet_since,
+        )
+        .select_related("plan__patient", "service", "goal")
+        .order_by("status_on")
+    )
