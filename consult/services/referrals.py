@@ -25,6 +25,7 @@ from consult.models import (
 from consult.services.plans import plan_for
 from sociale_kaart.access import map_ids_for
 from sociale_kaart.models import Service
+from sociale_kaart.search import stem, words
 
 SUGGESTIONS_PER_GOAL = 3
 
@@ -41,15 +42,49 @@ def suggestions_for(
     if postcode[:4].isdigit():
         services = services.covering(int(postcode[:4]))
     candidates = list(services.distinct().prefetch_related("themes").order_by("name"))
+    service_words = {
+        s.pk: {stem(w) for w in words(f"{s.name} {s.description}")} for s in candidates
+    }
     found: dict[int, list[Service]] = {}
     for goal in goals:
         goal_themes = {theme.pk for theme in goal.themes.all()}
-        ranked = sorted(
-            (s for s in candidates if goal_themes & {t.pk for t in s.themes.all()}),
-            key=lambda s: (-len(goal_themes & {t.pk for t in s.themes.all()}), s.is_stale, s.name),
-        )
-        found[goal.pk] = ranked[:SUGGESTIONS_PER_GOAL]
+        goal_words = {stem(w) for w in words(goal.text) if len(w) >= 4 and w not in STOPWORDS}
+        ranked = []
+        for service in candidates:
+            in_themes = len(goal_themes & {t.pk for t in service.themes.all()})
+            if in_themes:
+                # The patient's own words first, then how many themes fit, fresh before stale.
+                in_words = len(goal_words & service_words[service.pk])
+                ranked.append(((-in_words, -in_themes, service.is_stale, service.name), service))
+        ranked.sort(key=lambda item: item[0])
+        found[goal.pk] = [service for _key, service in ranked[:SUGGESTIONS_PER_GOAL]]
     return found
+
+
+# Words in a goal that say nothing about which service fits.
+STOPWORDS = frozenset(
+    [
+        "mijn",
+        "weer",
+        "wil",
+        "willen",
+        "over",
+        "niet",
+        "meer",
+        "minder",
+        "graag",
+        "beter",
+        "weten",
+        "kunnen",
+        "hebben",
+        "doen",
+        "gaan",
+        "krijgen",
+        "maken",
+        "zijn",
+        "worden",
+    ]
+)
 
 
 def referral_create(
