@@ -73,6 +73,10 @@ class ConversationModel:
         `for_patient` draws it for the patient's eyes: their own name, no jargon."""
         return ""
 
+    def what_matters(self, consult: "Consult") -> list[str]:
+        """What matters to the patient, in their own words, for the printed plan."""
+        return []
+
     def goal_suggestions(self, consult: "Consult") -> list[GoalSuggestion]:
         """Goals the conversation points at, for the professional to take over."""
         return []

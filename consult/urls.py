@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from consult.forms import LoginForm
-from consult.views import accounts, health, patients, plan, two_factor, users, workspace
+from consult.views import accounts, documents, health, patients, plan, two_factor, users, workspace
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -43,6 +43,7 @@ urlpatterns = [
     ),
     path("consulten/<uuid:consult_id>/afronden/", workspace.finish, name="consult_finish"),
     path("consulten/<uuid:consult_id>/meekijken/", workspace.look_along, name="look_along"),
+    path("consulten/<uuid:consult_id>/mijn-plan.pdf", documents.plan_pdf, name="plan_pdf"),
     path(
         "consulten/<uuid:consult_id>/bewaar/<slug:kind>/<uuid:record_id>/",
         workspace.autosave,

@@ -87,6 +87,12 @@ class FourDModel(ConversationModel):
             active_entries(consult), active_connections(consult), centre_label=centre
         )
 
+    def what_matters(self, consult: Consult) -> list[str]:
+        sheet = FourDSheet.objects.filter(consult=consult).first()
+        if sheet is None:
+            return []
+        return [text for text in (sheet.help_question, sheet.priorities_note) if text]
+
     def goal_suggestions(
         self, consult: Consult, *, entries: list[FourDEntry] | None = None
     ) -> list[GoalSuggestion]:
