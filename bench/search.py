@@ -189,7 +189,7 @@ def main() -> int:
         full_ms = median_ms(client, url)
         found = len(
             search(
-                [practice.own_map_id],
+                [practice.own_map.pk],
                 Filters(
                     text="schulden", theme="geld-en-schulden", postcode_number=9992, costs="gratis"
                 ),

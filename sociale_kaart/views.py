@@ -7,7 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sociale_kaart.access import get_service_for, map_ids_for, map_keeper_required
@@ -59,6 +61,8 @@ def service_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         service = form.save(commit=False)
+        # Whoever enters a service has just looked it up: that counts as a check.
+        service.last_checked_on = service.last_checked_on or timezone.localdate()
         service_save(
             service=service,
             themes=[t.slug for t in form.cleaned_data["themes"]],
@@ -126,27 +130,35 @@ def service_active(request: HttpRequest, service_id: UUID) -> HttpResponse:
     return redirect("service_detail", service_id=service.public_id)
 
 
+CHANGE_LABELS = {
+    "created": _lazy("added"),
+    "updated": _lazy("changed"),
+    "checked": _lazy("checked: still correct"),
+    "deactivated": _lazy("deactivated"),
+    "activated": _lazy("activated again"),
+    "imported": _lazy("imported"),
+}
+
+
 @map_keeper_required
 def service_history(request: HttpRequest, service_id: UUID) -> HttpResponse:
+    """Every version of the service, each showing the fields that changed in it."""
     service = get_service_for(request.user, service_id)
-    revisions = list(service.revisions.select_related("changed_by"))
-    for revision, previous in zip(revisions, [*revisions[1:], None], strict=True):
-        revision.changes = (  # type: ignore[attr-defined]
-            sorted(
-                key
-                for key, value in revision.data.items()
-                if previous is None or previous.data.get(key) != value
-            )
-        )
     labels = {
         field.name: str(field.verbose_name)
         for field in Service._meta.get_fields()
         if hasattr(field, "verbose_name")
     }
+    revisions = list(service.revisions.select_related("changed_by"))
+    for revision, previous in zip(revisions, [*revisions[1:], None], strict=True):
+        revision.change_label = CHANGE_LABELS.get(revision.change, revision.change)  # type: ignore[attr-defined]
+        revision.changed_fields = [  # type: ignore[attr-defined]
+            (labels.get(key, key), ", ".join(value) if isinstance(value, list) else value)
+            for key, value in revision.data.items()
+            if previous is None or previous.data.get(key) != value
+        ]
     return render(
-        request,
-        "sociale_kaart/service_history.html",
-        {"service": service, "revisions": revisions, "labels": labels},
+        request, "sociale_kaart/service_history.html", {"service": service, "revisions": revisions}
     )
 
 

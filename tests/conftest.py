@@ -8,8 +8,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from consult.access import Actor
-from consult.models import Practice, Role, User
-from tests.factories import PatientFactory, PracticeFactory, UserFactory
+from consult.models import Consult, Patient, Practice, Role, User
+from consult.services.consults import consult_start
+from tests.factories import ConsentFactory, PatientFactory, PracticeFactory, UserFactory
 
 
 @pytest.fixture
@@ -74,3 +75,10 @@ def current_code(device: TOTPDevice) -> str:
 @pytest.fixture
 def actor_huisarts_a(huisarts_a: User) -> Actor:
     return Actor(user=huisarts_a, client_address="127.0.0.1")
+
+
+@pytest.fixture
+def consult_4d(huisarts_a: User, patient_a: Patient) -> Consult:
+    """A 4D conversation started by huisarts_a with patient_a, who consented."""
+    ConsentFactory.create(patient=patient_a, given_to=huisarts_a, recorded_by=huisarts_a)
+    return consult_start(actor=Actor(user=huisarts_a), patient=patient_a, model_slug="4d")

@@ -50,6 +50,7 @@ def _panel(
         return redirect(back_url(request, consult.public_id))
     context = {
         "consult": consult,
+        "patient": consult.patient,
         "read_only": consult.finished_at is not None,
         "next_url": back_url(request, consult.public_id),
         "notice": notice,

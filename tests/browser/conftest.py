@@ -17,6 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import (
     Browser,
+    BrowserContext,
     ConsoleMessage,
     Error,
     Locator,
@@ -28,6 +29,8 @@ from playwright.sync_api import (
 )
 
 from consult.models import User
+from sociale_kaart.models import Theme
+from sociale_kaart.themes import ThemeSlug
 from tests.conftest import current_code
 from tests.factories import PASSWORD
 
@@ -246,3 +249,42 @@ def log_in(page: Page, user: User) -> None:
         link_authenticator(user)
     enter_password(page, user)
     enter_code(page, user)
+
+
+@pytest.fixture(autouse=True)
+def theme_rows(transactional_db: None) -> None:
+    """The themes are rows a data migration made; a live-server test flushes the
+    database afterwards, so a test that runs after another one finds none. Put them back."""
+    for slug in ThemeSlug.values:
+        Theme.objects.get_or_create(slug=slug)
+
+
+def watch(page: Page, browser_log: BrowserLog) -> Page:
+    """Report this page's CSP violations, script errors and 5xx answers like `page`'s."""
+    page.on("console", browser_log.on_console)
+    page.on("pageerror", browser_log.on_page_error)
+    page.on("response", browser_log.on_response)
+    return page
+
+
+@pytest.fixture
+def open_page(
+    chromium: Browser, live_server, browser_log: BrowserLog
+) -> Iterator[Callable[[], Page]]:
+    """A page in a browser context of its own (its own cookies: a second person or a
+    second browser), watched like the `page` fixture; request `page` too so the
+    problems are reported at teardown."""
+    contexts: list[BrowserContext] = []
+
+    def new() -> Page:
+        context = chromium.new_context(
+            viewport={"width": 1280, "height": 900}, locale="nl-NL", base_url=live_server.url
+        )
+        context.set_default_timeout(10_000)
+        context.add_init_script(CSP_REPORTER)
+        contexts.append(context)
+        return watch(context.new_page(), browser_log)
+
+    yield new
+    for context in contexts:
+        context.close()

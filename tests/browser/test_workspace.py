@@ -7,19 +7,17 @@ script error or a 5xx answer; `axe_check` fails on serious or critical violation
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from consult.access import Actor
-from consult.models import Consult, Goal, User
-from consult.services.consults import consult_start
+from consult.models import Consult, Goal
 from consult.services.plans import goal_add
 from models_4d import services as fourd
 from models_4d.models import Domain4D, EntryKind, FourDConnection, FourDEntry, FourDSheet
-from tests.browser.conftest import CSP_REPORTER, SOFT_TIMEOUT, BrowserLog, log_in
-from tests.factories import ConsentFactory
+from tests.browser.conftest import SOFT_TIMEOUT, log_in, watch
 
 pytestmark = pytest.mark.browser
 
@@ -39,43 +37,6 @@ SAVED = re.compile(r"Opgeslagen om \d{2}:\d{2}")
 CONFLICT = "Niet opgeslagen: iemand anders heeft dit intussen gewijzigd"
 MAX_TABS = 150
 DB_WAIT = 5.0  # seconds to wait for a save to reach the database
-
-
-@pytest.fixture
-def consult_4d(huisarts_a: User, patient_a) -> Consult:
-    ConsentFactory.create(patient=patient_a, given_to=huisarts_a, recorded_by=huisarts_a)
-    return consult_start(actor=Actor(user=huisarts_a), patient=patient_a, model_slug="4d")
-
-
-def watch(page: Page, browser_log: BrowserLog) -> Page:
-    """Report this page's CSP violations, script errors and 5xx answers like `page`'s."""
-    page.on("console", browser_log.on_console)
-    page.on("pageerror", browser_log.on_page_error)
-    page.on("response", browser_log.on_response)
-    return page
-
-
-@pytest.fixture
-def open_page(
-    chromium: Browser, live_server, browser_log: BrowserLog
-) -> Iterator[Callable[[], Page]]:
-    """A page in a browser context of its own (its own cookies: a second person or a
-    second browser), watched like the `page` fixture; request `page` too so the
-    problems are reported at teardown."""
-    contexts: list[BrowserContext] = []
-
-    def new() -> Page:
-        context = chromium.new_context(
-            viewport={"width": 1280, "height": 900}, locale="nl-NL", base_url=live_server.url
-        )
-        context.set_default_timeout(10_000)
-        context.add_init_script(CSP_REPORTER)
-        contexts.append(context)
-        return watch(context.new_page(), browser_log)
-
-    yield new
-    for context in contexts:
-        context.close()
 
 
 def step_path(consult: Consult, slug: str) -> str:
