@@ -60,7 +60,9 @@ BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/brede_gesprek
 bench: install
 	$(RUN) python bench/run.py
 	$(RUN) python bench/search.py
+	$(RUN) python bench/import_csv.py
 	@if pg_isready -q -h 127.0.0.1 2>/dev/null; then \
 	  DATABASE_URL=$(BENCH_PG_URL) $(RUN) python bench/run.py && \
-	  DATABASE_URL=$(BENCH_PG_URL) $(RUN) python bench/search.py; \
+	  DATABASE_URL=$(BENCH_PG_URL) $(RUN) python bench/search.py && \
+	  DATABASE_URL=$(BENCH_PG_URL) $(RUN) python bench/import_csv.py; \
 	else echo "PostgreSQL not reachable on 127.0.0.1: skipped the PostgreSQL figures"; fi

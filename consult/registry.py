@@ -77,6 +77,10 @@ class ConversationModel:
         """What matters to the patient, in their own words, for the printed plan."""
         return []
 
+    def findings(self, consult: "Consult") -> list[str]:
+        """The model's findings in a few lines, for the O of the SOEP summary."""
+        return []
+
     def goal_suggestions(self, consult: "Consult") -> list[GoalSuggestion]:
         """Goals the conversation points at, for the professional to take over."""
         return []

@@ -44,6 +44,7 @@ urlpatterns = [
     path("consulten/<uuid:consult_id>/afronden/", workspace.finish, name="consult_finish"),
     path("consulten/<uuid:consult_id>/meekijken/", workspace.look_along, name="look_along"),
     path("consulten/<uuid:consult_id>/mijn-plan.pdf", documents.plan_pdf, name="plan_pdf"),
+    path("consulten/<uuid:consult_id>/soep/", documents.soep, name="soep"),
     path(
         "consulten/<uuid:consult_id>/bewaar/<slug:kind>/<uuid:record_id>/",
         workspace.autosave,

@@ -93,6 +93,25 @@ class FourDModel(ConversationModel):
             return []
         return [text for text in (sheet.help_question, sheet.priorities_note) if text]
 
+    def findings(self, consult: Consult) -> list[str]:
+        """Per domain what plays and what helps, then the connections drawn."""
+        entries = active_entries(consult)
+        lines = []
+        for domain, label in Domain4D.choices:
+            plays = [e.text for e in entries if e.domain == domain and e.kind == EntryKind.PLAYS]
+            helps = [e.text for e in entries if e.domain == domain and e.kind == EntryKind.HELPS]
+            if plays or helps:
+                parts = []
+                if plays:
+                    parts.append(str(_("plays: %(items)s")) % {"items": "; ".join(plays)})
+                if helps:
+                    parts.append(str(_("helps: %(items)s")) % {"items": "; ".join(helps)})
+                lines.append(f"{label}: {'. '.join(parts)}.")
+        links = [f"{c.cause.text} → {c.effect.text}" for c in active_connections(consult)]
+        if links:
+            lines.append(str(_("Connections: %(links)s")) % {"links": "; ".join(links)} + ".")
+        return lines
+
     def goal_suggestions(
         self, consult: Consult, *, entries: list[FourDEntry] | None = None
     ) -> list[GoalSuggestion]:

@@ -222,3 +222,7 @@ class ServiceRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_id} r{self.number}"
+
+
+# The import job lives in its own module; importing it here registers the model.
+from sociale_kaart.csv_models import ImportJob  # noqa: E402, F401

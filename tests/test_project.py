@@ -11,6 +11,8 @@ from django.utils import translation
 
 from consult.demo import DEMO_PASSWORD, seed_demo
 from consult.models import Consent, Patient, Practice, User
+from sociale_kaart.models import Service, Theme
+from sociale_kaart.themes import ThemeSlug
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -177,3 +179,11 @@ def test_seed_demo_is_idempotent_and_covers_the_cases():
     assert consult.completed_steps[-1] == "verbanden"
     assert consult.fourd_connections.count() == 2
     assert User.objects.get(email="huisarts@delinde.example").check_password(DEMO_PASSWORD)
+    services = Service.objects.filter(service_map__is_shared=True)
+    assert services.count() == 30
+    covered = set(Theme.objects.filter(services__in=services).values_list("slug", flat=True))
+    assert len(covered) >= len(ThemeSlug.values) - 1
+    assert (
+        Practice.objects.get(name="Huisartsenpraktijk De Linde").shared_map
+        == services[0].service_map
+    )

@@ -24,6 +24,12 @@ class Consult(models.Model):
         max_length=10, choices=ConsultStatus.choices, default=ConsultStatus.OPEN
     )
     completed_steps = models.JSONField(default=list, blank=True)
+    icpc_codes = models.CharField(
+        _("ICPC codes"),
+        max_length=60,
+        blank=True,
+        help_text=_("Confirmed by the professional for the SOEP summary, for example: Z01 P03."),
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -84,4 +84,15 @@
     apply();
   }
   document.addEventListener("DOMContentLoaded", setUpPlanToggle);
+
+  // Copy a text (the SOEP block) to the clipboard with one click.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-copy]") : null;
+    if (!button) return;
+    var source = document.getElementById(button.dataset.copy);
+    if (!source || !navigator.clipboard) return;
+    navigator.clipboard.writeText(source.value || source.textContent).then(function () {
+      button.textContent = button.dataset.copied;
+    });
+  });
 })();

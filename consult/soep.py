@@ -1,0 +1,115 @@
+"""The SOEP summary of a consult, ready to paste into the GP's record system (HIS).
+
+S: the patient's own words; O: the model's findings; E: the problem description with
+ICPC-2 codes (suggested from the plan's themes, confirmed by the professional);
+P: goals, agreements, referrals and the evaluation date.
+
+The block stays within MAX_CHARS: Dutch HIS journal fields take a few thousand
+characters, so 2,000 fits all of them; longer sections are cut with an ellipsis."""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from consult import icpc
+from consult.models import Agreement, Consult, Goal, Plan, Referral
+from consult.registry import get_conversation_model
+
+MAX_CHARS = 2000
+CODE_RE = re.compile(r"[A-Z][0-9]{2}")
+
+
+@dataclass(frozen=True)
+class Soep:
+    text: str
+    suggested_codes: list[str]
+    shortened: bool
+
+
+def parse_codes(value: str) -> list[str]:
+    """'z01, P03' -> ['Z01', 'P03']; ValueError for anything that is not a code."""
+    parts = [part for part in re.split(r"[\s,;]+", value.strip().upper()) if part]
+    if any(not CODE_RE.fullmatch(part) for part in parts):
+        raise ValueError(value)
+    return list(dict.fromkeys(parts))
+
+
+def soep_for(consult: Consult) -> Soep:
+    model = get_conversation_model(consult.model_slug)
+    plan = Plan.objects.filter(patient_id=consult.patient_id).first()
+    goals = (
+        list(
+            plan.goals.active().prefetch_related(
+                "themes",
+                Prefetch(
+                    "agreements", queryset=Agreement.objects.active(), to_attr="open_agreements"
+                ),
+                Prefetch(
+                    "referrals",
+                    queryset=Referral.objects.select_related("service"),
+                    to_attr="all_referrals",
+                ),
+            )
+        )
+        if plan
+        else []
+    )
+    suggested = icpc.suggest({theme.slug for goal in goals for theme in goal.themes.all()})
+    codes = parse_codes(consult.icpc_codes) if consult.icpc_codes else suggested
+    words = model.what_matters(consult) if model else []
+    sections = {
+        "S": " ".join(f"“{text}”" for text in words)
+        or (
+            _("Broad conversation (%(model)s).")
+            % {"model": model.name if model else consult.model_slug}
+        ),
+        "O": " ".join(model.findings(consult) if model else []) or "—",
+        "E": "; ".join(f"{code} {icpc.title(code)}".strip() for code in codes)
+        + ("" if consult.icpc_codes or not codes else " " + _("(suggested, not yet confirmed)")),
+        "P": _plan_line(goals, plan),
+    }
+    text, shortened = _fit(sections)
+    return Soep(text=text, suggested_codes=suggested, shortened=shortened)
+
+
+def _plan_line(goals: list[Goal], plan: Plan | None) -> str:
+    parts = []
+    if goals:
+        parts.append(
+            _("Goals: %(goals)s.")
+            % {"goals": "; ".join(f"{n}) {g.text}" for n, g in enumerate(goals, 1))}
+        )
+    agreements = [
+        a.what + (f" ({a.who_name})" if a.who_name else "")
+        for g in goals
+        for a in g.open_agreements  # type: ignore[attr-defined]
+    ]
+    if agreements:
+        parts.append(_("Agreements: %(items)s.") % {"items": "; ".join(agreements)})
+    referrals = [
+        f"{r.service.name} ({r.get_status_display()} {r.status_on:%d-%m-%Y})"
+        for g in goals
+        for r in g.all_referrals  # type: ignore[attr-defined]
+    ]
+    if referrals:
+        parts.append(_("Referred to: %(items)s.") % {"items": "; ".join(referrals)})
+    if plan and plan.next_evaluation_on:
+        parts.append(_("Evaluation: %(date)s.") % {"date": f"{plan.next_evaluation_on:%d-%m-%Y}"})
+    return " ".join(parts) or "—"
+
+
+def _fit(sections: dict[str, str]) -> tuple[str, bool]:
+    """Join the sections; while too long, cut the longest one."""
+    shortened = False
+    while True:
+        text = "\n".join(f"{key}: {value}" for key, value in sections.items())
+        if len(text) <= MAX_CHARS:
+            return text, shortened
+        shortened = True
+        longest = max(sections, key=lambda key: len(sections[key]))
+        excess = len(text) - MAX_CHARS
+        sections[longest] = (
+            sections[longest][: max(len(sections[longest]) - excess - 1, 0)].rstrip() + "…"
+        )
