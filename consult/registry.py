@@ -81,6 +81,11 @@ class ConversationModel:
         """The model's findings in a few lines, for the O of the SOEP summary."""
         return []
 
+    def recorded_data(self, consult: "Consult") -> dict[str, Any]:
+        """Everything the model recorded in this consult, for the patient's copy of
+        their data (right of inspection). Plain values only."""
+        return {}
+
     def goal_suggestions(self, consult: "Consult") -> list[GoalSuggestion]:
         """Goals the conversation points at, for the professional to take over."""
         return []

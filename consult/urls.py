@@ -30,6 +30,11 @@ urlpatterns = [
         name="consent_revoke",
     ),
     path("patienten/<uuid:patient_id>/consulten/", patients.consult_new, name="consult_new"),
+    path(
+        "patienten/<uuid:patient_id>/inzage.<str:fmt>",
+        documents.patient_copy,
+        name="patient_copy",
+    ),
     path("consulten/<uuid:consult_id>/", workspace.workspace, name="consult_detail"),
     path(
         "consulten/<uuid:consult_id>/stap/<slug:step_slug>/",

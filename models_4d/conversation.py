@@ -93,6 +93,28 @@ class FourDModel(ConversationModel):
             return []
         return [text for text in (sheet.help_question, sheet.priorities_note) if text]
 
+    def recorded_data(self, consult: Consult) -> dict[str, Any]:
+        sheet = FourDSheet.objects.filter(consult=consult).first()
+        labels = dict(Domain4D.choices)
+        kinds = dict(EntryKind.choices)
+        return {
+            "question_for_help": sheet.help_question if sheet else "",
+            "looks_broader": sheet.get_looks_broader_display() if sheet else "",
+            "priorities": sheet.priorities_note if sheet else "",
+            "entries": [
+                {
+                    "domain": str(labels[e.domain]),
+                    "kind": str(kinds[e.kind]),
+                    "text": e.text,
+                    "priority": e.priority,
+                }
+                for e in active_entries(consult)
+            ],
+            "connections": [
+                f"{c.cause.text} → {c.effect.text}" for c in active_connections(consult)
+            ],
+        }
+
     def findings(self, consult: Consult) -> list[str]:
         """Per domain what plays and what helps, then the connections drawn."""
         entries = active_entries(consult)

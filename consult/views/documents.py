@@ -2,16 +2,17 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from consult.access import Actor, clinician_required, get_consult_for
-from consult.audit import audit_consult_change
+from consult.access import Actor, clinician_required, get_consult_for, get_patient_for
+from consult.audit import audit_consult_change, audit_log
 from consult.documents import render_pdf
 from consult.models import AuditAction
+from consult.patient_copy import patient_record
 from consult.plan_document import plan_document
 from consult.soep import MAX_CHARS, parse_codes, soep_for
 
@@ -87,3 +88,36 @@ def soep(request: HttpRequest, consult_id: UUID) -> HttpResponse:
         "consent": consult.patient.consents.current().first(),
     }
     return render(request, "consult/soep.html", context, status=422 if error else 200)
+
+
+@clinician_required
+def patient_copy(request: HttpRequest, patient_id: UUID, fmt: str) -> HttpResponse:
+    """Everything recorded about the patient, for the patient: as a PDF to hand over
+    or as JSON to send. The export itself is audited first, so it is in the copy."""
+    if fmt not in {"pdf", "json"}:
+        raise Http404
+    actor = Actor.from_request(request)
+    patient = get_patient_for(actor, patient_id)
+    with transaction.atomic():
+        audit_log(
+            actor=actor,
+            action=AuditAction.PRINT if fmt == "pdf" else AuditAction.EXPORT,
+            object_type="patient_record",
+            object_id=str(patient.public_id),
+            patient_id=patient.public_id,
+        )
+    record = patient_record(patient)
+    filename = f"mijn-gegevens-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    if fmt == "json":
+        response: HttpResponse = JsonResponse(
+            record, json_dumps_params={"ensure_ascii": False, "indent": 2}
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    else:
+        pdf = render_pdf(
+            "documents/patient_copy.html", {"record": record, "today": timezone.localdate()}
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,162 @@
+"""The printed plan: median time to make a two-page plan PDF (data, template and
+WeasyPrint), beside WeasyPrint alone on the same HTML, interleaved in the same run.
+Fails when the app's own share (data and template) reaches 30% of the total."""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "brede_gesprek.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("HTTPS", "false")
+os.environ.setdefault("STATIC_MANIFEST", "false")
+warnings.filterwarnings("ignore", message="No directory at")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
+from django.utils import timezone, translation  # noqa: E402
+from weasyprint import HTML  # noqa: E402
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
+LIMIT_SHARE = 0.30
+
+
+def build_consult():
+    from datetime import date
+
+    from consult.access import Actor
+    from consult.models import Consent, Patient, Practice, Role, User
+    from consult.services.consults import consult_start
+    from consult.services.plans import agreement_add, goal_add
+    from consult.services.referrals import referral_create
+    from models_4d.services import connection_add, entry_add
+    from sociale_kaart.models import Service
+    from sociale_kaart.services import service_save
+
+    practice = Practice.objects.create(name="Benchpraktijk", phone="0501234567")
+    user = User.objects.create_user(
+        email="bench@praktijk.example",
+        password="bench-password-2026",
+        full_name="Bench",
+        practice=practice,
+        role=Role.HUISARTS,
+    )
+    patient = Patient.objects.create(
+        practice=practice,
+        first_name="Ricardo",
+        last_name="Bench",
+        date_of_birth=date(1980, 1, 1),
+        his_number="1",
+        postcode="9992 AB",
+    )
+    Consent.objects.create(
+        patient=patient, given_on=date(2026, 1, 1), given_to=user, recorded_by=user
+    )
+    actor = Actor(user=user)
+    consult = consult_start(actor=actor, patient=patient, model_slug="4d")
+    a = entry_add(
+        actor=actor, consult=consult, domain="maatschappelijk", kind="speelt", text="Schulden"
+    )
+    b = entry_add(
+        actor=actor, consult=consult, domain="geest", kind="speelt", text="Stress en piekeren"
+    )
+    c = entry_add(actor=actor, consult=consult, domain="lichaam", kind="speelt", text="Hoofdpijn")
+    connection_add(actor=actor, consult=consult, cause=a, effect=b)
+    connection_add(actor=actor, consult=consult, cause=b, effect=c)
+    service = Service(
+        service_map=practice.own_map,
+        name="Schuldhulp Zonnedal",
+        description="Hulp bij schulden.",
+        serves_whole_region=True,
+        phone="0501112233",
+    )
+    service_save(service=service, themes=["geld-en-schulden"], user=None, change="created")
+    for number, text in enumerate(["Van mijn schulden af", "Weer goed slapen"]):
+        goal = goal_add(actor=actor, consult=consult, text=text, domain="4d:maatschappelijk")
+        agreement_add(
+            actor=actor, consult=consult, goal=goal, what=f"Elke week een kleine stap ({number})"
+        )
+        agreement_add(
+            actor=actor,
+            consult=consult,
+            goal=goal,
+            what="Samen met de POH bespreken",
+            who_kind="professional",
+            who_name="POH-S",
+        )
+        if number == 0:
+            referral_create(actor=actor, consult=consult, service=service, goal=goal)
+    return consult
+
+
+def pages(pdf: bytes) -> int:
+    info = subprocess.run(
+        ["pdfinfo", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def main() -> int:
+    from consult.documents import BASE_URL, STATIC_PREFIX, StaticOnlyFetcher, render_pdf
+    from consult.plan_document import plan_document
+
+    translation.activate("nl")
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        consult = build_consult()
+        today = timezone.localdate()
+
+        def whole() -> bytes:
+            return render_pdf("documents/plan.html", {"doc": plan_document(consult, today=today)})
+
+        html = render_to_string(
+            "documents/plan.html",
+            {"doc": plan_document(consult, today=today), "static_base": STATIC_PREFIX},
+        )
+
+        def weasyprint_alone() -> bytes:
+            document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
+            return document.write_pdf(pdf_variant="pdf/ua-1")
+
+        page_count = pages(whole())
+        samples: dict[str, list[float]] = {"whole": [], "weasyprint": []}
+        for _ in range(3):
+            whole()
+            weasyprint_alone()
+        for _ in range(ROUNDS):
+            for name, run in (("whole", whole), ("weasyprint", weasyprint_alone)):
+                start = time.perf_counter()
+                run()
+                samples[name].append((time.perf_counter() - start) * 1000)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    total = statistics.median(samples["whole"])
+    alone = statistics.median(samples["weasyprint"])
+    share = max(total - alone, 0) / total
+    print(
+        f"database: {connection.vendor}; printed plan of {page_count} pages, {ROUNDS} rounds, interleaved"
+    )
+    print(f"whole print (data, template, PDF): {total:7.1f} ms median")
+    print(f"WeasyPrint alone, same HTML:       {alone:7.1f} ms median")
+    print(f"the app's own share:               {share:7.1%} (limit {LIMIT_SHARE:.0%})")
+    if page_count != 2:
+        print(f"NOTE: the plan has {page_count} pages, not two")
+    if share >= LIMIT_SHARE:
+        print("FAIL: data and template take 30% or more of the print")
+        return 1
+    print("OK: the app's own share stays under 30%")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""Everything recorded about one patient, for the patient (right of inspection, AVG
+art. 15): details, consent, conversations with what each model recorded, the plan,
+referrals, and who looked at or changed the record (the audit trail)."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from consult.models import Agreement, AuditEvent, Patient, Plan, Referral, User
+from consult.registry import domain_label, get_conversation_model
+
+
+def _when(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def patient_record(patient: Patient) -> dict[str, Any]:
+    consents = [
+        {
+            "given_on": _when(c.given_on),
+            "given_to": c.given_to.full_name,
+            "withdrawn_on": _when(c.withdrawn_on),
+        }
+        for c in patient.consents.select_related("given_to").order_by("given_on")
+    ]
+    consults = []
+    for consult in patient.consults.select_related("started_by").order_by("started_at"):
+        model = get_conversation_model(consult.model_slug)
+        consults.append(
+            {
+                "model": str(model.name) if model else consult.model_slug,
+                "started_at": _when(consult.started_at),
+                "started_by": consult.started_by.full_name,
+                "finished_at": _when(consult.finished_at),
+                "steps_done": [
+                    str(step.title)
+                    for step in (model.steps if model else [])
+                    if step.slug in consult.completed_steps
+                ],
+                "icpc_codes": consult.icpc_codes,
+                "recorded": model.recorded_data(consult) if model else {},
+            }
+        )
+    plan = Plan.objects.filter(patient=patient).first()
+    plan_data: dict[str, Any] = {}
+    if plan is not None:
+        goals = plan.goals.prefetch_related(
+            Prefetch(
+                "agreements",
+                queryset=Agreement.objects.order_by("position"),
+                to_attr="every_agreement",
+            )
+        ).order_by("position")
+        plan_data = {
+            "next_evaluation_on": _when(plan.next_evaluation_on),
+            "goals": [
+                {
+                    "text": goal.text,
+                    "domain": str(domain_label(goal.domain)),
+                    "removed": goal.removed_at is not None,
+                    "agreements": [
+                        {
+                            "what": a.what,
+                            "who": a.get_who_kind_display() if not a.who_name else a.who_name,
+                            "coordinator": a.coordinator,
+                            "evaluate_on": _when(a.evaluate_on),
+                            "removed": a.removed_at is not None,
+                        }
+                        for a in goal.every_agreement
+                    ],
+                }
+                for goal in goals
+            ],
+            "network": [
+                {"name": m.name, "role": m.role, "phone": m.phone, "regiehouder": m.is_regiehouder}
+                for m in plan.network.all()
+            ],
+        }
+    referrals = [
+        {
+            "service": r.service.name,
+            "organisation": r.service.organisation,
+            "status": str(r.get_status_display()),
+            "since": _when(r.status_on),
+            "feedback": r.feedback,
+            "steps": [
+                {"status": str(e.get_status_display()), "on": _when(e.on), "note": e.note}
+                for e in r.events.all()
+            ],
+        }
+        for r in Referral.objects.filter(plan__patient=patient)
+        .select_related("service")
+        .prefetch_related("events")
+    ]
+    events = AuditEvent.objects.filter(patient_id=patient.public_id).order_by("at", "id")
+    names = dict(
+        User.objects.filter(pk__in=events.values("user_id")).values_list("pk", "full_name")
+    )
+    access = [
+        {
+            "at": _when(e.at),
+            "who": names.get(e.user_id or 0, ""),
+            "role": e.role,
+            "action": str(e.get_action_display()),
+            "what": e.object_type,
+            "allowed": e.outcome == "allowed",
+        }
+        for e in events
+    ]
+    return {
+        "patient": {
+            "first_name": patient.first_name,
+            "name_prefix": patient.name_prefix,
+            "last_name": patient.last_name,
+            "date_of_birth": _when(patient.date_of_birth),
+            "his_number": patient.his_number,
+            "postcode": patient.postcode,
+            "phone": patient.phone,
+            "email": patient.email,
+            "preferred_language": str(patient.get_preferred_language_display()),
+            "plain_language": patient.plain_language,
+            "notes": patient.notes,
+        },
+        "practice": patient.practice.name,
+        "consents": consents,
+        "consults": consults,
+        "plan": plan_data,
+        "referrals": referrals,
+        "access": access,
+        "made_at": _when(timezone.now()),
+    }

@@ -1,0 +1,90 @@
+"""The patient's copy of their data: everything recorded, as PDF and as JSON."""
+
+import json
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from consult.access import Actor
+from consult.models import AuditEvent
+from consult.services.plans import agreement_add, goal_add
+from consult.services.referrals import referral_create
+from models_4d.services import entry_add
+from tests.conftest import client_for
+from tests.sociale_kaart.conftest import make_service
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def recorded(huisarts_a, consult_4d, patient_a, practice_a):
+    actor = Actor(user=huisarts_a)
+    patient_a.notes = "Notitie van de huisarts"
+    patient_a.save()
+    entry_add(
+        actor=actor, consult=consult_4d, domain="maatschappelijk", kind="speelt", text="Schulden"
+    )
+    goal = goal_add(
+        actor=actor, consult=consult_4d, text="Van mijn schulden af", domain="4d:maatschappelijk"
+    )
+    agreement_add(actor=actor, consult=consult_4d, goal=goal, what="Post openen")
+    referral_create(
+        actor=actor,
+        consult=consult_4d,
+        service=make_service(practice_a.own_map, name="Schuldhulp Zonnedal"),
+        goal=goal,
+    )
+    client_for(huisarts_a).get(
+        reverse("patient_detail", kwargs={"patient_id": patient_a.public_id})
+    )
+    return patient_a
+
+
+def test_the_json_copy_holds_everything_recorded(huisarts_a, recorded):
+    response = client_for(huisarts_a).get(
+        reverse("patient_copy", kwargs={"patient_id": recorded.public_id, "fmt": "json"})
+    )
+    assert response["Content-Disposition"].startswith("attachment;")
+    data = json.loads(response.content)
+    assert data["patient"]["notes"] == "Notitie van de huisarts"
+    assert data["consents"][0]["given_to"] == "Huisarts A"
+    assert data["consults"][0]["model"] == "4D-model"
+    assert data["consults"][0]["recorded"]["entries"][0]["text"] == "Schulden"
+    assert data["plan"]["goals"][0]["text"] == "Van mijn schulden af"
+    assert data["plan"]["goals"][0]["agreements"][0]["what"] == "Post openen"
+    assert data["referrals"][0]["service"] == "Schuldhulp Zonnedal"
+    actions = [(event["who"], event["what"]) for event in data["access"]]
+    assert ("Huisarts A", "patient") in actions
+    assert ("Huisarts A", "patient_record") in actions
+
+
+def test_the_pdf_copy_is_readable_for_the_patient(huisarts_a, recorded):
+    response = client_for(huisarts_a).get(
+        reverse("patient_copy", kwargs={"patient_id": recorded.public_id, "fmt": "pdf"})
+    )
+    assert response["Content-Type"] == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    for expected in (
+        "Jouw gegevens, Ingrid",
+        "Notitie van de huisarts",
+        "Schulden",
+        "Van mijn schulden af",
+        "Schuldhulp Zonnedal",
+        "Wie er in je dossier keek",
+    ):
+        assert expected in text
+
+
+def test_the_copy_is_audited_and_closed_to_others(huisarts_a, huisarts_b, manager_a, recorded):
+    client_for(huisarts_a).get(
+        reverse("patient_copy", kwargs={"patient_id": recorded.public_id, "fmt": "pdf"})
+    )
+    assert AuditEvent.objects.filter(object_type="patient_record", action="print").count() == 1
+    for user, status in ((huisarts_b, 404), (manager_a, 403)):
+        url = reverse("patient_copy", kwargs={"patient_id": recorded.public_id, "fmt": "json"})
+        assert client_for(user).get(url).status_code == status
+    url = reverse("patient_copy", kwargs={"patient_id": recorded.public_id, "fmt": "xml"})
+    assert client_for(huisarts_a).get(url).status_code == 404
