@@ -2,7 +2,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from consult.forms import LoginForm
-from consult.views import accounts, documents, health, patients, plan, two_factor, users, workspace
+from consult.views import (
+    accounts,
+    documents,
+    fhir,
+    health,
+    patients,
+    plan,
+    two_factor,
+    users,
+    workspace,
+)
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -50,6 +60,7 @@ urlpatterns = [
     path("consulten/<uuid:consult_id>/meekijken/", workspace.look_along, name="look_along"),
     path("consulten/<uuid:consult_id>/mijn-plan.pdf", documents.plan_pdf, name="plan_pdf"),
     path("consulten/<uuid:consult_id>/soep/", documents.soep, name="soep"),
+    path("consulten/<uuid:consult_id>/plan.fhir.json", fhir.plan_fhir, name="plan_fhir"),
     path(
         "consulten/<uuid:consult_id>/bewaar/<slug:kind>/<uuid:record_id>/",
         workspace.autosave,
