@@ -71,7 +71,9 @@ def test_find_patient_record_consent_start_4d_and_log_out(
     expect(banner).to_contain_text(patient_a.his_number)
     expect(banner).to_contain_text(str(patient_a.age))
     soft.has_text(
-        page.get_by_role("region", name="Patiënt", exact=True), "Ingrid Hoekstra", where="banner label"
+        page.get_by_role("region", name="Patiënt", exact=True),
+        "Ingrid Hoekstra",
+        where="banner label",
     )
     soft.has_text(
         banner.locator(".badge"), "niet gegeven", where="badge before consent", exact=True
