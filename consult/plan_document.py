@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Prefetch
 
 from consult.models import Agreement, Consult, NetworkMember, Plan, Referral, WhoKind
-from consult.registry import get_conversation_model
+from consult.registry import PlanSection, get_conversation_model
 
 
 @dataclass
@@ -38,6 +38,7 @@ class PlanDocument:
     look_back_on: date | None
     chart: str
     printed_on: date
+    sections: list[PlanSection] = field(default_factory=list)
 
 
 def plan_document(consult: Consult, *, today: date) -> PlanDocument:
@@ -94,4 +95,5 @@ def plan_document(consult: Consult, *, today: date) -> PlanDocument:
         look_back_on=look_back,
         chart=model.chart_svg(consult, for_patient=True) if model else "",
         printed_on=today,
+        sections=model.plan_sections(consult) if model else [],
     )

@@ -44,6 +44,15 @@ class GoalSuggestion:
 
 
 @dataclass(frozen=True)
+class PlanSection:
+    """A part of the printed plan that only one model has (KOP: relapse prevention),
+    in plain words for the patient."""
+
+    heading: str
+    lines: Sequence[str]
+
+
+@dataclass(frozen=True)
 class ConversationModel:
     slug: str
     name: Text
@@ -75,6 +84,10 @@ class ConversationModel:
 
     def what_matters(self, consult: "Consult") -> list[str]:
         """What matters to the patient, in their own words, for the printed plan."""
+        return []
+
+    def plan_sections(self, consult: "Consult") -> list[PlanSection]:
+        """Extra parts for the patient's printed plan, such as KOP's relapse prevention."""
         return []
 
     def findings(self, consult: "Consult") -> list[str]:

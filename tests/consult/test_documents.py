@@ -167,3 +167,39 @@ def test_printing_is_closed_to_other_practices_and_non_clinicians(huisarts_b, ma
     assert client_for(huisarts_b).get(url).status_code == 404
     assert client_for(manager_a).get(url).status_code == 403
     assert not AuditEvent.objects.filter(action="print").exists()
+
+
+def test_a_model_adds_its_own_part_to_the_printed_plan(huisarts_a, practice_a):
+    """KOP's relapse prevention reaches the plan this way: through the registry."""
+    from consult.registry import ConversationModel, PlanSection, Step, register, unregister
+    from consult.services.consults import consult_start
+    from tests.factories import ConsentFactory
+
+    class WithRelapsePlan(ConversationModel):
+        def plan_sections(self, consult):
+            return [
+                PlanSection(
+                    "Als het weer slechter gaat",
+                    ["Ik merk het aan slecht slapen.", "Dan bel ik de POH."],
+                )
+            ]
+
+    register(
+        WithRelapsePlan(
+            slug="proef-kop", name="Proef", for_whom="Test", steps=(Step("een", "Een"),)
+        )
+    )
+    try:
+        consent = ConsentFactory.create(patient__practice=practice_a)
+        consult = consult_start(
+            actor=Actor(user=huisarts_a), patient=consent.patient, model_slug="proef-kop"
+        )
+        text = pdf_text(
+            client_for(huisarts_a)
+            .get(reverse("plan_pdf", kwargs={"consult_id": consult.public_id}))
+            .content
+        )
+    finally:
+        unregister("proef-kop")
+    assert "Als het weer slechter gaat" in text
+    assert text.index("Ik merk het aan slecht slapen.") < text.index("Dan bel ik de POH.")
