@@ -7,25 +7,16 @@ import statistics
 import subprocess
 import sys
 import time
-import warnings
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "brede_gesprek.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-os.environ.setdefault("HTTPS", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
-warnings.filterwarnings("ignore", message="No directory at")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import bench.common  # noqa: F401  (sets Django up before anything else)
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.template.loader import render_to_string  # noqa: E402
-from django.utils import timezone, translation  # noqa: E402
-from weasyprint import HTML  # noqa: E402
+# isort: split
+from django.db import connection
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from weasyprint import HTML
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
 LIMIT_SHARE = 0.30

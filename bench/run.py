@@ -11,31 +11,17 @@ import os
 import statistics
 import sys
 import time
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "brede_gesprek.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-os.environ.setdefault("HTTPS", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-# WhiteNoise warns that collectstatic has not run; the benchmark serves no static files.
-warnings.filterwarnings("ignore", message="No directory at")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import logged_in_client  # sets Django up before anything else
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+# isort: split
+from django.conf import settings
+from django.db import connection
+from django.test.utils import override_settings
+from django.urls import reverse
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "300"))
 WARMUP = 30
@@ -97,16 +83,6 @@ def build_data():
         for item in range(4):
             agreement_add(actor=actor, consult=consult, goal=goal, what=f"Afspraak {number}.{item}")
     return user, consult, goals[0]
-
-
-def logged_in_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
 
 
 def main() -> int:

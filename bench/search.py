@@ -9,28 +9,16 @@ import random
 import statistics
 import sys
 import time
-import warnings
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "brede_gesprek.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-os.environ.setdefault("HTTPS", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-warnings.filterwarnings("ignore", message="No directory at")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import logged_in_client  # sets Django up before anything else
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+# isort: split
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 SERVICES = int(os.environ.get("BENCH_SERVICES", "10000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "100"))
@@ -174,12 +162,7 @@ def main() -> int:
             practice=practice,
             role=Role.HUISARTS,
         )
-        client = Client()
-        client.force_login(user)
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+        client = logged_in_client(user)
         url = reverse("service_list")
         empty_ms = median_ms(client, url)
         started = time.perf_counter()

@@ -1,0 +1,39 @@
+"""What every benchmark needs: Django set up for a benchmark run (a throwaway secret,
+plain http, no collected static files) and a client logged in with both factors.
+
+Import this module first in a benchmark script: it configures Django on import."""
+
+import os
+import sys
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "brede_gesprek.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("HTTPS", "false")
+os.environ.setdefault("STATIC_MANIFEST", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+# WhiteNoise warns that collectstatic has not run; the benchmarks serve no static files.
+warnings.filterwarnings("ignore", message="No directory at")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.test import Client  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+
+def logged_in_client(user: object) -> Client:
+    """A client with a session that passed the password and the authenticator code."""
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
