@@ -203,3 +203,35 @@ def test_a_model_adds_its_own_part_to_the_printed_plan(huisarts_a, practice_a):
         unregister("proef-kop")
     assert "Als het weer slechter gaat" in text
     assert text.index("Ik merk het aan slecht slapen.") < text.index("Dan bel ik de POH.")
+
+
+def test_the_printed_plan_uses_large_type(huisarts_a, full_plan):
+    """Every word of the plan's body is set at 12 pt or more (the page numbers and the
+    print date are small on purpose)."""
+    pdf = (
+        client_for(huisarts_a)
+        .get(reverse("plan_pdf", kwargs={"consult_id": full_plan.public_id}))
+        .content
+    )
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    heights = {
+        word: float(y_max) - float(y_min)
+        for y_min, y_max, word in re.findall(
+            r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)</word>', boxes
+        )
+    }
+    body_words = [
+        "Ik",
+        "wil",
+        "weer",
+        "rustig",
+        "slapen",
+        "Elke",
+        "avond",
+        "wandelen",
+        "Schuldhulp",
+    ]
+    # A line box is about 1.15 times the font size: 12 pt type gives boxes of 13.8 pt.
+    assert all(heights[word] >= 13.5 for word in body_words), {w: heights[w] for w in body_words}
