@@ -7,6 +7,7 @@ import os
 import sys
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -27,6 +28,9 @@ from django.test import Client  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
+if TYPE_CHECKING:
+    from consult.models import Patient, User
+
 
 def logged_in_client(user: object) -> Client:
     """A client with a session that passed the password and the authenticator code."""
@@ -37,3 +41,30 @@ def logged_in_client(user: object) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def consenting_patient(**patient_fields: Any) -> tuple["User", "Patient"]:
+    """A practice with a huisarts and a patient who consented: (user, patient)."""
+    from datetime import date
+
+    from consult.models import Consent, Patient, Practice, Role, User
+
+    practice = Practice.objects.create(name="Benchpraktijk", phone="0501234567")
+    user = User.objects.create_user(
+        email="bench@praktijk.example",
+        password="bench-password-2026",
+        full_name="Bench",
+        practice=practice,
+        role=Role.HUISARTS,
+    )
+    fields = {
+        "first_name": "Bench",
+        "last_name": "Patiënt",
+        "date_of_birth": date(1970, 1, 1),
+        "his_number": "1",
+    }
+    patient = Patient.objects.create(practice=practice, **{**fields, **patient_fields})
+    Consent.objects.create(
+        patient=patient, given_on=date(2026, 1, 1), given_to=user, recorded_by=user
+    )
+    return user, patient

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import bench.common  # noqa: F401  (sets Django up before anything else)
+from bench.common import consenting_patient  # sets Django up before anything else
 
 # isort: split
 from django.db import connection
@@ -23,10 +23,7 @@ LIMIT_SHARE = 0.30
 
 
 def build_consult():
-    from datetime import date
-
     from consult.access import Actor
-    from consult.models import Consent, Patient, Practice, Role, User
     from consult.services.consults import consult_start
     from consult.services.plans import agreement_add, goal_add
     from consult.services.referrals import referral_create
@@ -34,25 +31,7 @@ def build_consult():
     from sociale_kaart.models import Service
     from sociale_kaart.services import service_save
 
-    practice = Practice.objects.create(name="Benchpraktijk", phone="0501234567")
-    user = User.objects.create_user(
-        email="bench@praktijk.example",
-        password="bench-password-2026",
-        full_name="Bench",
-        practice=practice,
-        role=Role.HUISARTS,
-    )
-    patient = Patient.objects.create(
-        practice=practice,
-        first_name="Ricardo",
-        last_name="Bench",
-        date_of_birth=date(1980, 1, 1),
-        his_number="1",
-        postcode="9992 AB",
-    )
-    Consent.objects.create(
-        patient=patient, given_on=date(2026, 1, 1), given_to=user, recorded_by=user
-    )
+    user, patient = consenting_patient(first_name="Ricardo", last_name="Bench", postcode="9992 AB")
     actor = Actor(user=user)
     consult = consult_start(actor=actor, patient=patient, model_slug="4d")
     a = entry_add(
@@ -65,7 +44,7 @@ def build_consult():
     connection_add(actor=actor, consult=consult, cause=a, effect=b)
     connection_add(actor=actor, consult=consult, cause=b, effect=c)
     service = Service(
-        service_map=practice.own_map,
+        service_map=patient.practice.own_map,
         name="Schuldhulp Zonnedal",
         description="Hulp bij schulden.",
         serves_whole_region=True,

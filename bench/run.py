@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import logged_in_client  # sets Django up before anything else
+from bench.common import consenting_patient, logged_in_client  # sets Django up before anything else
 
 # isort: split
 from django.conf import settings
@@ -43,32 +43,12 @@ def interleaved_medians(runs: dict[str, Callable[[], object]]) -> dict[str, floa
 
 
 def build_data():
-    from datetime import date
-
     from consult.access import Actor
-    from consult.models import Consent, Patient, Practice, Role, User
     from consult.services.consults import consult_start
     from consult.services.plans import agreement_add, goal_add
     from models_4d.services import connection_add, entry_add
 
-    practice = Practice.objects.create(name="Benchpraktijk")
-    user = User.objects.create_user(
-        email="bench@praktijk.example",
-        password="bench-password-2026",
-        full_name="Bench",
-        practice=practice,
-        role=Role.HUISARTS,
-    )
-    patient = Patient.objects.create(
-        practice=practice,
-        first_name="Bench",
-        last_name="Patiënt",
-        date_of_birth=date(1970, 1, 1),
-        his_number="1",
-    )
-    Consent.objects.create(
-        patient=patient, given_on=date(2026, 1, 1), given_to=user, recorded_by=user
-    )
+    user, patient = consenting_patient()
     actor = Actor(user=user, client_address="127.0.0.1")
     consult = consult_start(actor=actor, patient=patient, model_slug="4d")
     entries = [
