@@ -34,7 +34,7 @@ THEMES = ["geld-en-schulden", "wonen", "werk-en-dagbesteding", "eenzaamheid-en-r
 def generate_csv(rows: int, *, variant: str = "") -> bytes:
     """A realistic file: every column filled in, areas, several themes, quotes and
     multi-line descriptions now and then."""
-    from sociale_kaart.csv_io import COLUMN_NAMES
+    from sociale_kaart.csv_io.columns import COLUMN_NAMES
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
@@ -103,7 +103,10 @@ urlpatterns = [
 
 
 def main() -> int:
-    from sociale_kaart.csv_io import export_csv, import_csv, parse_csv, plan_import
+    from sociale_kaart.csv_io.export import export_csv
+    from sociale_kaart.csv_io.importing import import_csv
+    from sociale_kaart.csv_io.planning import plan_import
+    from sociale_kaart.csv_io.reading import parse_csv
     from sociale_kaart.models import Service
 
     results: list[tuple[str, float, str]] = []

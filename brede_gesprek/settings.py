@@ -134,6 +134,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # An open referral without news for this many days shows up for follow-up.
 REFERRAL_FOLLOW_UP_DAYS = env_int("REFERRAL_FOLLOW_UP_DAYS", 21)
 
+# A link for the patient's own entry at home works this many days, once.
+PATIENT_LINK_DAYS = env_int("PATIENT_LINK_DAYS", 14)
+# After this many tokens that led nowhere from one address within the window, every
+# token from that address is refused until the window has passed.
+PATIENT_LINK_THROTTLE_MISSES = env_int("PATIENT_LINK_THROTTLE_MISSES", 10)
+PATIENT_LINK_THROTTLE_MINUTES = env_int("PATIENT_LINK_THROTTLE_MINUTES", 15)
+
 # A second factor (authenticator app) for every account before it sees anything.
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
 OTP_TOTP_ISSUER = "Brede Gesprek"

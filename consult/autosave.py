@@ -14,12 +14,14 @@ from uuid import UUID
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consult.models import AuditAction, AuditEvent, AuditOutcome, Consult, Versioned
+from consult.access import Actor
+from consult.audit import audit_log
+from consult.models import AuditAction, Consult, Versioned
 
 type FormClass = type[forms.ModelForm]
 
@@ -114,29 +116,32 @@ def clean_fields(kind: EditableKind, record: Versioned, data: Mapping[str, Any])
 
 def record_save(
     *,
-    actor: Any,
+    actor: Actor,
     kind: EditableKind,
     record: Versioned,
     values: Mapping[str, Any],
     version: int,
 ) -> Versioned:
-    """Save the given field values if the record is still at `version`. The record
-    comes from EditableKind.locate, which annotated its consult's state."""
+    """Save the given field values if the record is still at `version`, with its audit
+    record in the same transaction. The record comes from EditableKind.locate, which
+    annotated its consult's state."""
     _require_open(record.consult_finished_at)  # type: ignore[attr-defined]
     now = timezone.now()
-    audit = AuditEvent(
-        at=now,
-        user=actor.user,
-        role=actor.user.role,
-        practice_id=actor.user.practice_id,
-        patient_id=record.patient_public_id,  # type: ignore[attr-defined]
-        action=AuditAction.UPDATE,
-        object_type=kind.key,
-        object_id=str(record.public_id),
-        client_address=actor.client_address,
-        outcome=AuditOutcome.ALLOWED,
-    )
-    if not _update_with_audit(record, values, version, now, audit):
+    with transaction.atomic():
+        changed = (
+            type(record)
+            ._default_manager.filter(pk=record.pk, version=version)
+            .update(**values, version=F("version") + 1, updated_at=now)
+        )
+        if changed:
+            audit_log(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                object_type=kind.key,
+                object_id=str(record.public_id),
+                patient_id=record.patient_public_id,  # type: ignore[attr-defined]
+            )
+    if not changed:
         record.refresh_from_db()
         stored = {name: getattr(record, name) for name in values}
         if stored != dict(values):
@@ -147,53 +152,3 @@ def record_save(
     record.version = version + 1
     record.updated_at = now
     return record
-
-
-def _update_with_audit(
-    record: Versioned, values: Mapping[str, Any], version: int, now: Any, audit: AuditEvent
-) -> bool:
-    """Update the record if it is still at `version`, and write its audit record in the
-    same transaction. True when the record was updated."""
-    model = type(record)
-    if connection.vendor != "postgresql":
-        with transaction.atomic():
-            changed = model._default_manager.filter(pk=record.pk, version=version).update(
-                **values, version=F("version") + 1, updated_at=now
-            )
-            if changed:
-                audit.save()
-        return bool(changed)
-    # On PostgreSQL one statement does both (a data-modifying WITH), atomic by itself:
-    # an autosave happens every few seconds, and every round trip counts.
-    quote = connection.ops.quote_name
-    meta = model._meta
-    assignments, params = [], []
-    for name, value in values.items():
-        field = meta.get_field(name)
-        assert isinstance(field, models.Field)
-        assignments.append(f"{quote(_column(field))} = %s")
-        params.append(field.get_db_prep_save(value, connection))
-    audit_fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(quote(_column(field)) for field in audit_fields)
-    placeholders = ", ".join(["%s"] * len(audit_fields))
-    params += [now, record.pk, version]
-    params += [
-        field.get_db_prep_save(field.pre_save(audit, add=True), connection)
-        for field in audit_fields
-    ]
-    # Only quoted table and column names from the models go into the text; every value
-    # is a parameter.
-    sql = (
-        f"WITH changed AS (UPDATE {quote(meta.db_table)} SET {', '.join(assignments)}, "  # noqa: S608
-        f"{quote('version')} = {quote('version')} + 1, {quote('updated_at')} = %s "
-        f"WHERE {quote('id')} = %s AND {quote('version')} = %s RETURNING 1) "
-        f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) "
-        f"SELECT {placeholders} FROM changed"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount == 1
-
-
-def _column(field: "models.Field[Any, Any]") -> str:
-    return field.get_attname_column()[1] or field.attname

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from consult.models import Consent, Patient, Practice, Role, User
+from consult.registry import conversation_models
 from sociale_kaart.demo import seed_services
 
 DEMO_PASSWORD = "zonnedal-demo-2026"  # noqa: S105 - a published demo password
@@ -142,45 +143,15 @@ def seed_demo() -> dict[str, list[str]]:
                 practice.save(update_fields=["shared_map"])
             created_users = [_user(practice, demo) for demo in users]
             clinician = next(user for user in created_users if user.is_clinician)
-            for patient_data in patients:
-                patient = _patient(practice, clinician, patient_data)
-                if patient.his_number == FOUR_D_CASE_HIS and not patient.consults.exists():
-                    _four_d_conversation(patient, clinician)
+            demo_patients = {
+                patient.his_number: patient
+                for patient in (_patient(practice, clinician, data) for data in patients)
+            }
+            staff = {user.role: user for user in created_users}
+            for model in conversation_models():
+                model.seed_demo(patients=demo_patients, staff=staff)
             accounts[practice.name] = [f"{demo.email} ({demo.role.label})" for demo in users]
     return accounts
-
-
-FOUR_D_CASE_HIS = "100232"
-
-
-def _four_d_conversation(patient: Patient, clinician: User) -> None:
-    """The 4D case half-way: the domains filled in and connections drawn, the plan
-    still to make. Goes through the services, so the audit trail has it too."""
-    from consult.access import Actor
-    from consult.services.consults import consult_start
-    from consult.services.plans import step_complete
-    from models_4d.services import connection_add, entry_add
-
-    actor = Actor(user=clinician)
-    consult = consult_start(actor=actor, patient=patient, model_slug="4d")
-    entries = {}
-    for domain, kind, text in (
-        ("lichaam", "speelt", "Hoofdpijn, bijna elke dag"),
-        ("lichaam", "speelt", "Slecht slapen"),
-        ("geest", "speelt", "Somber, veel piekeren"),
-        ("sociaal", "helpt", "Mijn zus luistert"),
-        ("maatschappelijk", "speelt", "Schulden, brieven maak ik niet meer open"),
-        ("maatschappelijk", "helpt", "Werk als chauffeur, dat gaat goed"),
-    ):
-        entries[text] = entry_add(actor=actor, consult=consult, domain=domain, kind=kind, text=text)
-    debts = entries["Schulden, brieven maak ik niet meer open"]
-    worry = entries["Somber, veel piekeren"]
-    connection_add(actor=actor, consult=consult, cause=debts, effect=worry)
-    connection_add(
-        actor=actor, consult=consult, cause=worry, effect=entries["Hoofdpijn, bijna elke dag"]
-    )
-    for step in ("introductie", "lichaam", "geest", "sociaal", "maatschappelijk", "verbanden"):
-        step_complete(actor=actor, consult=consult, step_slug=step)
 
 
 def _user(practice: Practice, demo: DemoUser) -> User:

@@ -14,7 +14,6 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,11 +26,10 @@ from consult.models import (
     Patient,
     Plan,
     Referral,
-    ReferralEvent,
     ReferralStatus,
     WhoKind,
 )
-from consult.registry import domain_label
+from consult.selectors.plans import GoalView, plan_view
 from consult.soep import parse_codes
 
 type Resource = dict[str, Any]
@@ -77,39 +75,21 @@ def _instant(moment: datetime) -> str:
 def plan_bundle(consult: Consult, *, now: datetime | None = None) -> Resource:
     """The plan of the consult's patient as a FHIR Bundle (a JSON-ready dict)."""
     patient = consult.patient
-    plan = Plan.objects.filter(patient_id=patient.pk).first()
-    goals: list[Goal] = []
-    referrals: list[Referral] = []
-    network: list[NetworkMember] = []
-    if plan is not None:
-        goals = list(
-            plan.goals.active().prefetch_related(
-                "themes",
-                Prefetch(
-                    "agreements", queryset=Agreement.objects.active(), to_attr="open_agreements"
-                ),
-            )
-        )
-        referrals = list(
-            plan.referrals.select_related("service").prefetch_related(
-                Prefetch(
-                    "events",
-                    queryset=ReferralEvent.objects.order_by("on", "recorded_at", "id"),
-                    to_attr="ordered_events",
-                )
-            )
-        )
-        network = list(plan.network.active())
+    view = plan_view(patient_id=patient.pk, with_events=True)
+    plan = view.plan if view else None
+    goals = view.goals if view else []
+    referrals = view.referrals if view else []
+    network = view.network if view else []
 
     confirmed = bool(consult.icpc_codes)
     codes = (
         parse_codes(consult.icpc_codes)
         if confirmed
-        else icpc.suggest({theme.slug for goal in goals for theme in goal.themes.all()})
+        else icpc.suggest({theme.slug for goal in goals for theme in goal.themes})
     )
     # Conditions have no row of their own: a stable id per consult and code.
     conditions = [(uuid.uuid5(consult.public_id, f"icpc-2/{code}"), code) for code in codes]
-    goal_ids = {goal.pk: goal.public_id for goal in goals}
+    goal_ids = {goal.goal.pk: goal.goal.public_id for goal in goals}
 
     resources: list[tuple[uuid.UUID, Resource]] = [(patient.public_id, _patient(consult))]
     care_team_id = None
@@ -122,9 +102,7 @@ def plan_bundle(consult: Consult, *, now: datetime | None = None) -> Resource:
                 _care_plan(consult, plan, goals, referrals, conditions, care_team_id),
             )
         )
-    resources += [
-        (goal.public_id, _goal(patient, goal, rank)) for rank, goal in enumerate(goals, 1)
-    ]
+    resources += [(goal.goal.public_id, _goal(patient, goal)) for goal in goals]
     resources += [
         (condition_id, _condition(patient, code, confirmed=confirmed))
         for condition_id, code in conditions
@@ -188,7 +166,7 @@ def _patient(consult: Consult) -> Resource:
 def _care_plan(
     consult: Consult,
     plan: Plan,
-    goals: list[Goal],
+    goals: list[GoalView],
     referrals: list[Referral],
     conditions: list[tuple[uuid.UUID, str]],
     care_team_id: uuid.UUID | None,
@@ -196,8 +174,8 @@ def _care_plan(
     patient = consult.patient
     activities: list[Resource] = []
     for goal in goals:
-        for agreement in goal.open_agreements:  # type: ignore[attr-defined]
-            activities.append({"detail": _activity_detail(patient, goal, agreement)})
+        for agreement in goal.agreements:
+            activities.append({"detail": _activity_detail(patient, goal.goal, agreement)})
     activities += [{"reference": _ref(referral.public_id)} for referral in referrals]
     care_plan: Resource = {
         "resourceType": "CarePlan",
@@ -213,7 +191,7 @@ def _care_plan(
     if conditions:
         care_plan["addresses"] = [_ref(condition_id) for condition_id, _code in conditions]
     if goals:
-        care_plan["goal"] = [_ref(goal.public_id) for goal in goals]
+        care_plan["goal"] = [_ref(goal.goal.public_id) for goal in goals]
     if activities:
         care_plan["activity"] = activities
     if plan.next_evaluation_on:
@@ -243,8 +221,9 @@ def _activity_detail(patient: Patient, goal: Goal, agreement: Agreement) -> Reso
     return detail
 
 
-def _goal(patient: Patient, goal: Goal, rank: int) -> Resource:
-    code, display = PRIORITIES.get(rank, LOW_PRIORITY)
+def _goal(patient: Patient, view: GoalView) -> Resource:
+    goal = view.goal
+    code, display = PRIORITIES.get(view.number, LOW_PRIORITY)
     resource: Resource = {
         "resourceType": "Goal",
         "meta": {"profile": [TREATMENT_OBJECTIVE_PROFILE]},
@@ -257,7 +236,7 @@ def _goal(patient: Patient, goal: Goal, rank: int) -> Resource:
         "startDate": _date(timezone.localdate(goal.created_at)),
         "expressedBy": _ref(patient.public_id),
     }
-    label = str(domain_label(goal.domain)) if goal.domain else ""
+    label = str(view.domain_label)
     if label:
         resource["category"] = [{"text": label}]
     return resource
@@ -288,8 +267,10 @@ def _service_request(
     patient: Patient, referral: Referral, goal_ids: dict[int, uuid.UUID]
 ) -> Resource:
     service = referral.service
-    events = referral.ordered_events  # type: ignore[attr-defined]
-    authored = events[0].on if events else timezone.localdate(referral.created_at)
+    authored = min(
+        (event.on for event in referral.events.all()),
+        default=timezone.localdate(referral.created_at),
+    )
     performer = f"{service.name} ({service.organisation})" if service.organisation else service.name
     resource: Resource = {
         "resourceType": "ServiceRequest",

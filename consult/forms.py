@@ -125,12 +125,37 @@ class ConsentWithdrawForm(forms.Form):
 
 class ConsultStartForm(forms.Form):
     model_slug = forms.ChoiceField(label=_("Conversation model"), widget=forms.RadioSelect)
+    # The consult this one continues (the next KOP session, EMBOSS cycle), if any.
+    continues = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["model_slug"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(model.slug, model.name) for model in conversation_models()]
+
+
+class FlagCloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for closing"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: discussed again on 12-03, no thoughts of suicide any more."),
+    )
+
+
+class PatientLinkForm(forms.Form):
+    entry = forms.ChoiceField(label=_("What will the patient fill in?"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["entry"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (f"{model.slug}:{entry.purpose}", entry.title)
+            for model in conversation_models()
+            for entry in model.patient_entries
+        ]
 
 
 class UserCreateForm(forms.Form):

@@ -5,11 +5,11 @@ referrals, and who looked at or changed the record (the audit trail)."""
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
-from consult.models import Agreement, AuditEvent, Patient, Plan, Referral, User
-from consult.registry import domain_label, get_conversation_model
+from consult.models import AuditEvent, Patient, PatientLink, User
+from consult.registry import get_conversation_model
+from consult.selectors.plans import plan_view
 
 
 def _when(value: date | datetime | None) -> str:
@@ -18,6 +18,12 @@ def _when(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return value.isoformat()
+
+
+def _entry_title(link: PatientLink) -> str:
+    model = get_conversation_model(link.model_slug)
+    entry = model.patient_entry(link.purpose) if model else None
+    return str(entry.patient_title) if entry else link.purpose
 
 
 def patient_record(patient: Patient) -> dict[str, Any]:
@@ -35,6 +41,7 @@ def patient_record(patient: Patient) -> dict[str, Any]:
         consults.append(
             {
                 "model": str(model.name) if model else consult.model_slug,
+                "session": consult.session_number,
                 "started_at": _when(consult.started_at),
                 "started_by": consult.started_by.full_name,
                 "finished_at": _when(consult.finished_at),
@@ -47,23 +54,16 @@ def patient_record(patient: Patient) -> dict[str, Any]:
                 "recorded": model.recorded_data(consult) if model else {},
             }
         )
-    plan = Plan.objects.filter(patient=patient).first()
+    plan = plan_view(patient_id=patient.pk, include_removed=True, with_events=True)
     plan_data: dict[str, Any] = {}
     if plan is not None:
-        goals = plan.goals.prefetch_related(
-            Prefetch(
-                "agreements",
-                queryset=Agreement.objects.order_by("position"),
-                to_attr="every_agreement",
-            )
-        ).order_by("position")
         plan_data = {
-            "next_evaluation_on": _when(plan.next_evaluation_on),
+            "next_evaluation_on": _when(plan.plan.next_evaluation_on),
             "goals": [
                 {
-                    "text": goal.text,
-                    "domain": str(domain_label(goal.domain)),
-                    "removed": goal.removed_at is not None,
+                    "text": goal.goal.text,
+                    "domain": str(goal.domain_label),
+                    "removed": goal.goal.removed_at is not None,
                     "agreements": [
                         {
                             "what": a.what,
@@ -72,14 +72,14 @@ def patient_record(patient: Patient) -> dict[str, Any]:
                             "evaluate_on": _when(a.evaluate_on),
                             "removed": a.removed_at is not None,
                         }
-                        for a in goal.every_agreement
+                        for a in goal.agreements
                     ],
                 }
-                for goal in goals
+                for goal in plan.goals
             ],
             "network": [
                 {"name": m.name, "role": m.role, "phone": m.phone, "regiehouder": m.is_regiehouder}
-                for m in plan.network.all()
+                for m in plan.network
             ],
         }
     referrals = [
@@ -94,9 +94,7 @@ def patient_record(patient: Patient) -> dict[str, Any]:
                 for e in r.events.all()
             ],
         }
-        for r in Referral.objects.filter(plan__patient=patient)
-        .select_related("service")
-        .prefetch_related("events")
+        for r in (plan.referrals if plan else [])
     ]
     events = AuditEvent.objects.filter(patient_id=patient.public_id).order_by("at", "id")
     names = dict(
@@ -132,6 +130,28 @@ def patient_record(patient: Patient) -> dict[str, Any]:
         "consults": consults,
         "plan": plan_data,
         "referrals": referrals,
+        "flags": [
+            {
+                "level": str(flag.get_level_display()),
+                "text": flag.text,
+                "raised_at": _when(flag.raised_at),
+                "raised_by": flag.raised_by.full_name,
+                "closed_at": _when(flag.closed_at),
+                "closed_by": flag.closed_by.full_name if flag.closed_by else "",
+                "close_reason": flag.close_reason,
+            }
+            for flag in patient.flags.select_related("raised_by", "closed_by").order_by("raised_at")
+        ],
+        "filled_in_at_home": [
+            {
+                "for": _entry_title(link),
+                "made_at": _when(link.created_at),
+                "sent_at": _when(link.completed_at),
+                "answers": link.answers,
+            }
+            for link in patient.patient_links.order_by("created_at")
+            if link.answers
+        ],
         "access": access,
         "made_at": _when(timezone.now()),
     }

@@ -5,10 +5,9 @@ back. Never clinical notes, risk flags or internal remarks."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
-
-from consult.models import Agreement, Consult, NetworkMember, Plan, Referral, WhoKind
+from consult.models import Agreement, Consult, NetworkMember, ReferralStatus, WhoKind
 from consult.registry import PlanSection, get_conversation_model
+from consult.selectors.plans import plan_view
 
 
 @dataclass
@@ -44,30 +43,25 @@ class PlanDocument:
 def plan_document(consult: Consult, *, today: date) -> PlanDocument:
     patient = consult.patient
     practice = consult.practice
-    plan = Plan.objects.filter(patient_id=patient.pk).first()
+    plan = plan_view(patient_id=patient.pk)
     goals: list[PlanGoal] = []
     network: list[NetworkMember] = []
     look_back: date | None = None
     if plan is not None:
-        look_back = plan.next_evaluation_on
-        network = list(plan.network.active())
-        for goal in plan.goals.active().prefetch_related(
-            Prefetch("agreements", queryset=Agreement.objects.active(), to_attr="open_agreements"),
-            Prefetch(
-                "referrals",
-                queryset=Referral.objects.exclude(status="afgewezen").select_related("service"),
-                to_attr="live_referrals",
-            ),
-        ):
-            item = PlanGoal(text=goal.text)
-            for agreement in goal.open_agreements:
+        look_back = plan.plan.next_evaluation_on
+        network = plan.network
+        for goal in plan.goals:
+            item = PlanGoal(text=goal.goal.text)
+            for agreement in goal.agreements:
                 if agreement.who_kind == WhoKind.PATIENT:
                     item.my_actions.append(agreement)
                 else:
                     item.helpers.append(
                         Helper(name=agreement.who_name or agreement.coordinator, how=agreement.what)
                     )
-            for referral in goal.live_referrals:
+            for referral in goal.referrals:
+                if referral.status == ReferralStatus.DECLINED:
+                    continue  # a declined referral helps nobody: the patient need not call
                 service = referral.service
                 address = ", ".join(
                     p

@@ -8,15 +8,19 @@ A model app subclasses ConversationModel to render its steps, to draw its chart 
 to suggest goals; the defaults here are enough for a model that only lists steps.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django import forms
+from django.urls import URLPattern, URLResolver
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from consult.access import Actor
-    from consult.models import Consult
+    from consult.models import Consult, Patient, PatientLink, User
 
 type Text = str | Promise
 
@@ -39,6 +43,10 @@ class Domain:
 
 @dataclass(frozen=True)
 class GoalSuggestion:
+    """A goal the conversation points at. `key` is stable for the thing it comes from
+    ("4d_entry:<uuid>"), so the core can tell it was taken over already."""
+
+    key: str
     text: str
     domain_key: str
 
@@ -53,12 +61,77 @@ class PlanSection:
 
 
 @dataclass(frozen=True)
+class SeriesPoint:
+    on: date
+    value: float
+
+
+@dataclass(frozen=True)
+class SeriesLine:
+    label: str
+    points: Sequence[SeriesPoint]
+
+
+@dataclass(frozen=True)
+class TimelineSeries:
+    """A trend on the patient page: one chart with one or more lines (a spider-web
+    dimension, a KOP complaint's severity, goals reached)."""
+
+    key: str
+    title: str
+    lines: Sequence[SeriesLine]
+    y_min: float = 0
+    y_max: float = 10
+    y_label: str = ""
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """What a model adds to the patient's timeline: a one-line summary per consult,
+    and its series."""
+
+    summaries: Mapping[int, str] = field(default_factory=dict)
+    series: Sequence[TimelineSeries] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class EntryScreen:
+    """One screen of a patient's own entry: a few words and one small form. The form's
+    cleaned data must be plain JSON values (str, int, bool, lists of these)."""
+
+    key: str
+    title: Text
+    form_class: type[forms.Form]
+    intro: Text = ""
+
+
+@dataclass(frozen=True)
+class PatientEntry:
+    """Something a patient fills in at home by link, before the consult."""
+
+    purpose: str
+    title: Text  # for the professional: what the link is for
+    patient_title: Text  # for the patient, plain Dutch (B1)
+    screens: Sequence[EntryScreen]
+    patient_intro: Text = ""
+
+    def screen(self, key: str) -> EntryScreen | None:
+        return next((screen for screen in self.screens if screen.key == key), None)
+
+
+@dataclass(frozen=True)
 class ConversationModel:
     slug: str
     name: Text
     for_whom: Text
     steps: Sequence[Step] = field(default_factory=tuple)
     domains: Sequence[Domain] = field(default_factory=tuple)
+    # The step on which the core shows the model's goal suggestions, ready to take over.
+    suggestions_step: str | None = None
+    # A consult of this model can be continued by a next one (KOP session, EMBOSS cycle).
+    continuable: bool = False
+    session_label: Text = ""  # "session", "cycle": how the model names one consult
+    patient_entries: Sequence[PatientEntry] = field(default_factory=tuple)
 
     def step(self, slug: str) -> Step | None:
         return next((step for step in self.steps if step.slug == slug), None)
@@ -66,8 +139,50 @@ class ConversationModel:
     def domain(self, key: str) -> Domain | None:
         return next((domain for domain in self.domains if domain.key == key), None)
 
-    def on_start(self, consult: "Consult") -> None:
+    def patient_entry(self, purpose: str) -> PatientEntry | None:
+        return next((e for e in self.patient_entries if e.purpose == purpose), None)
+
+    # Hooks. Each runs inside the transaction of the core's write; raising a
+    # ValidationError refuses that write with the error's (Dutch) message.
+
+    def on_start(self, *, consult: "Consult", actor: "Actor") -> None:
         """Create what the model keeps per consult, in the transaction that starts it."""
+
+    def on_continue(self, *, consult: "Consult", previous: "Consult", actor: "Actor") -> None:
+        """Carry over from the previous consult of the trajectory what the model keeps
+        (the KOP-schema, the goals still open). Runs after on_start."""
+
+    def on_step_done(self, *, consult: "Consult", step: Step, actor: "Actor") -> None:
+        """A step is marked done; refuse with ValidationError when it is not ready."""
+
+    def on_finish(self, *, consult: "Consult", actor: "Actor") -> None:
+        """The consult is being finished; refuse with ValidationError when it cannot."""
+
+    def on_patient_entry_done(self, *, link: "PatientLink") -> None:
+        """The patient sent what they filled in at home (`link.answers`, per screen)."""
+
+    def consult_urls(self) -> Sequence[URLPattern | URLResolver]:
+        """The model's own URLs under /consulten/<consult_id>/<slug>/. Their views get
+        `consult_id` and `model_slug`; `step_action` takes care of both."""
+        return ()
+
+    def patient_urls(self) -> Sequence[URLPattern | URLResolver]:
+        """The model's own URLs under /patienten/<patient_id>/<slug>/."""
+        return ()
+
+    def seed_demo(self, *, patients: Mapping[str, "Patient"], staff: Mapping[str, "User"]) -> None:
+        """Add the model's demo conversations. `patients` maps the demo HIS numbers to
+        the patients of the demo practice, `staff` its roles ("huisarts", "poh-ggz",
+        ...) to its users. Runs on every `seed_demo`: leave what exists as it is."""
+
+    def timeline(self, consults: Sequence["Consult"]) -> Timeline:
+        """The summary line of each consult and the model's series, for all of one
+        patient's consults of this model at once, in a fixed number of queries."""
+        return Timeline(summaries={c.pk: self.steps_summary(c) for c in consults})
+
+    def steps_summary(self, consult: "Consult") -> str:
+        done = sum(1 for step in self.steps if step.slug in consult.completed_steps)
+        return _("%(done)d of %(total)d steps done") % {"done": done, "total": len(self.steps)}
 
     def step_template(self, step: Step) -> str:
         """Template and partial that render a step in the middle of the workspace."""

@@ -10,12 +10,12 @@ characters, so 2,000 fits all of them; longer sections are cut with an ellipsis.
 import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from consult import icpc
-from consult.models import Agreement, Consult, Goal, Plan, Referral
+from consult.models import Consult
 from consult.registry import get_conversation_model
+from consult.selectors.plans import PlanView, plan_view
 
 MAX_CHARS = 2000
 CODE_RE = re.compile(r"[A-Z][0-9]{2}")
@@ -38,25 +38,9 @@ def parse_codes(value: str) -> list[str]:
 
 def soep_for(consult: Consult) -> Soep:
     model = get_conversation_model(consult.model_slug)
-    plan = Plan.objects.filter(patient_id=consult.patient_id).first()
-    goals = (
-        list(
-            plan.goals.active().prefetch_related(
-                "themes",
-                Prefetch(
-                    "agreements", queryset=Agreement.objects.active(), to_attr="open_agreements"
-                ),
-                Prefetch(
-                    "referrals",
-                    queryset=Referral.objects.select_related("service"),
-                    to_attr="all_referrals",
-                ),
-            )
-        )
-        if plan
-        else []
-    )
-    suggested = icpc.suggest({theme.slug for goal in goals for theme in goal.themes.all()})
+    plan = plan_view(patient_id=consult.patient_id)
+    goals = plan.goals if plan else []
+    suggested = icpc.suggest({theme.slug for goal in goals for theme in goal.themes})
     codes = parse_codes(consult.icpc_codes) if consult.icpc_codes else suggested
     words = model.what_matters(consult) if model else []
     sections = {
@@ -68,35 +52,37 @@ def soep_for(consult: Consult) -> Soep:
         "O": " ".join(model.findings(consult) if model else []) or "—",
         "E": "; ".join(f"{code} {icpc.title(code)}".strip() for code in codes)
         + ("" if consult.icpc_codes or not codes else " " + _("(suggested, not yet confirmed)")),
-        "P": _plan_line(goals, plan),
+        "P": _plan_line(plan),
     }
     text, shortened = _fit(sections)
     return Soep(text=text, suggested_codes=suggested, shortened=shortened)
 
 
-def _plan_line(goals: list[Goal], plan: Plan | None) -> str:
+def _plan_line(plan: PlanView | None) -> str:
+    if plan is None:
+        return "—"
+    goals = plan.goals
     parts = []
     if goals:
         parts.append(
             _("Goals: %(goals)s.")
-            % {"goals": "; ".join(f"{n}) {g.text}" for n, g in enumerate(goals, 1))}
+            % {"goals": "; ".join(f"{g.number}) {g.goal.text}" for g in goals)}
         )
     agreements = [
-        a.what + (f" ({a.who_name})" if a.who_name else "")
-        for g in goals
-        for a in g.open_agreements  # type: ignore[attr-defined]
+        a.what + (f" ({a.who_name})" if a.who_name else "") for g in goals for a in g.agreements
     ]
     if agreements:
         parts.append(_("Agreements: %(items)s.") % {"items": "; ".join(agreements)})
     referrals = [
         f"{r.service.name} ({r.get_status_display()} {r.status_on:%d-%m-%Y})"
         for g in goals
-        for r in g.all_referrals  # type: ignore[attr-defined]
+        for r in g.referrals
     ]
     if referrals:
         parts.append(_("Referred to: %(items)s.") % {"items": "; ".join(referrals)})
-    if plan and plan.next_evaluation_on:
-        parts.append(_("Evaluation: %(date)s.") % {"date": f"{plan.next_evaluation_on:%d-%m-%Y}"})
+    evaluation = plan.plan.next_evaluation_on
+    if evaluation:
+        parts.append(_("Evaluation: %(date)s.") % {"date": f"{evaluation:%d-%m-%Y}"})
     return " ".join(parts) or "—"
 
 

@@ -2,7 +2,8 @@
 
 Every account needs a second factor before it sees anything (TWO_FACTOR_REQUIRED).
 The first login after the password leads to setting up the app; later logins ask for
-the six-digit code. django-otp's device slows down repeated wrong codes."""
+the six-digit code. django-otp's device slows down repeated wrong codes. Devices are
+created, confirmed and removed through consult.services.two_factor, which audits it."""
 
 from base64 import b32encode
 
@@ -21,15 +22,6 @@ def has_confirmed_device(user: User) -> bool:
     return any(True for _ in devices_for_user(user, confirmed=True))
 
 
-def device_for_setup(user: User) -> TOTPDevice:
-    """The device being set up: the same one until it is confirmed, so reloading the
-    page shows the same QR code."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
-    return device
-
-
 def setup_secret(device: TOTPDevice) -> str:
     """The secret in base32, in groups of four, for typing into the app by hand."""
     secret = b32encode(device.bin_key).decode()
@@ -38,16 +30,6 @@ def setup_secret(device: TOTPDevice) -> str:
 
 def setup_qr_data_uri(device: TOTPDevice) -> str:
     return str(segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2))
-
-
-def confirm_device(request: HttpRequest, device: TOTPDevice, token: str) -> bool:
-    if not device.verify_token(token):
-        return False
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
-    otp_login(request, device)
-    return True
 
 
 def verify_code(request: HttpRequest, user: User, token: str) -> bool:
@@ -60,8 +42,3 @@ def verify_code(request: HttpRequest, user: User, token: str) -> bool:
 
 def is_throttled(user: User) -> bool:
     return any(not device.verify_is_allowed()[0] for device in devices_for_user(user))
-
-
-def remove_devices(user: User) -> None:
-    for device in devices_for_user(user, confirmed=None):
-        device.delete()

@@ -2,13 +2,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from consult.forms import LoginForm
+from consult.model_urls import model_urlpatterns
 from consult.views import (
     accounts,
     documents,
     fhir,
     health,
+    patient_entry,
+    patient_links,
     patients,
     plan,
+    suggestions,
     two_factor,
     users,
     workspace,
@@ -34,6 +38,30 @@ urlpatterns = [
     path("patienten/<uuid:patient_id>/", patients.patient_detail, name="patient_detail"),
     path("patienten/<uuid:patient_id>/wijzigen/", patients.patient_edit, name="patient_edit"),
     path("patienten/<uuid:patient_id>/toestemming/", patients.consent_give, name="consent_give"),
+    path(
+        "patienten/<uuid:patient_id>/signalen/<uuid:flag_id>/sluiten/",
+        patients.flag_close,
+        name="flag_close",
+    ),
+    path("patienten/<uuid:patient_id>/links/", patient_links.link_new, name="patient_link_new"),
+    path(
+        "patienten/<uuid:patient_id>/links/<uuid:link_id>/intrekken/",
+        patient_links.link_withdrawn,
+        name="patient_link_withdraw",
+    ),
+    # The patient's own entry at home: no account, the token is the key.
+    path("mijn/<str:token>/", patient_entry.patient_entry, name="patient_entry"),
+    path(
+        "mijn/<str:token>/pauze/", patient_entry.patient_entry_paused, name="patient_entry_paused"
+    ),
+    path(
+        "mijn/<str:token>/versturen/", patient_entry.patient_entry_send, name="patient_entry_send"
+    ),
+    path(
+        "mijn/<str:token>/<slug:screen_key>/",
+        patient_entry.patient_entry_screen,
+        name="patient_entry_screen",
+    ),
     path(
         "patienten/<uuid:patient_id>/toestemming/intrekken/",
         patients.consent_revoke,
@@ -67,6 +95,11 @@ urlpatterns = [
         name="autosave",
     ),
     path("consulten/<uuid:consult_id>/plan/doelen/", plan.goal_add, name="goal_add"),
+    path(
+        "consulten/<uuid:consult_id>/plan/doelen/uit-gesprek/",
+        suggestions.goal_from_suggestion,
+        name="goal_from_suggestion",
+    ),
     path(
         "consulten/<uuid:consult_id>/plan/doelen/<uuid:goal_id>/verwijderen/",
         plan.goal_remove,
@@ -131,4 +164,5 @@ urlpatterns = [
     path("beheer/gebruikers/", users.user_list, name="user_list"),
     path("beheer/gebruikers/nieuw/", users.user_new, name="user_new"),
     path("beheer/gebruikers/<uuid:user_id>/", users.user_edit, name="user_edit"),
+    *model_urlpatterns(),
 ]

@@ -4,10 +4,8 @@ progress. Read in a fixed number of queries, however big the plan."""
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
-
 from consult.access import Actor
-from consult.models import Agreement, Consult, Goal, NetworkMember, Plan, Referral
+from consult.models import Agreement, Consult, NetworkMember, Referral
 from consult.plan_forms import (
     AgreementAddForm,
     AgreementForm,
@@ -19,8 +17,11 @@ from consult.plan_forms import (
     ReferralUpdateForm,
     autosave_form,
 )
-from consult.registry import ConversationModel, Step, domain_label
+from consult.registry import ConversationModel, Step
+from consult.selectors.plans import GoalView, plan_view
 from consult.services.referrals import suggestions_for
+from consult.suggestions import suggestion_states
+from sociale_kaart.models import Service
 
 
 @dataclass(frozen=True)
@@ -56,74 +57,109 @@ def next_step(model: ConversationModel, step: Step) -> Step | None:
     return model.steps[index + 1] if index + 1 < len(slugs) else None
 
 
-def plan_context(consult: Consult, model: ConversationModel, user: Any) -> dict[str, Any]:
-    plan = Plan.objects.filter(patient_id=consult.patient_id).first()
-    goals: list[Goal] = []
-    network: list[NetworkMember] = []
-    if plan is not None:
-        goals = list(
-            plan.goals.active()
-            .prefetch_related(
-                Prefetch(
-                    "agreements", queryset=Agreement.objects.active(), to_attr="open_agreements"
-                ),
-                Prefetch(
-                    "referrals",
-                    queryset=Referral.objects.select_related("service"),
-                    to_attr="goal_referrals",
-                ),
-                "themes",
-            )
-            .order_by("position", "created_at")
-        )
-        network = list(plan.network.active())
-    suggestions = suggestions_for(goals, user=user, postcode=consult.patient.postcode)
-    for number, goal in enumerate(goals, start=1):
-        referred = {referral.service_id for referral in goal.goal_referrals}  # type: ignore[attr-defined]
-        goal.suggestions = [s for s in suggestions.get(goal.pk, []) if s.pk not in referred]  # type: ignore[attr-defined]
-        goal.number = number  # type: ignore[attr-defined]
-        goal.domain_label = domain_label(goal.domain)  # type: ignore[attr-defined]
-        goal.form = autosave_form(  # type: ignore[attr-defined]
+@dataclass(frozen=True)
+class EditableAgreement:
+    agreement: Agreement
+    form: AgreementForm
+
+
+@dataclass(frozen=True)
+class EditableReferral:
+    referral: Referral
+    form: ReferralUpdateForm | None  # None once the referral has come to its end
+
+
+@dataclass(frozen=True)
+class EditableGoal:
+    """A goal in the plan panel, with the forms that edit it."""
+
+    view: GoalView
+    form: GoalForm
+    add_agreement_form: AgreementAddForm
+    agreements: list[EditableAgreement]
+    referrals: list[EditableReferral]
+    suggestions: list[Service]  # services that fit, leaving out those referred to already
+
+
+@dataclass(frozen=True)
+class EditableMember:
+    member: NetworkMember
+    form: NetworkMemberForm
+
+
+def _editable_goal(consult: Consult, view: GoalView, suggestions: list[Service]) -> EditableGoal:
+    goal = view.goal
+    referred = {referral.service_id for referral in view.referrals}
+    return EditableGoal(
+        view=view,
+        form=autosave_form(
             GoalForm(instance=goal, prefix=str(goal.public_id)),
             consult=consult,
             kind="goal",
             record=goal,
-        )
-        goal.add_agreement_form = AgreementAddForm(prefix=f"new-{goal.public_id}")  # type: ignore[attr-defined]
-        for referral in goal.goal_referrals:  # type: ignore[attr-defined]
-            if referral.next_statuses:
-                referral.form = ReferralUpdateForm(
-                    referral=referral, prefix=str(referral.public_id)
-                )
-        for agreement in goal.open_agreements:  # type: ignore[attr-defined]
-            agreement.form = autosave_form(
-                AgreementForm(instance=agreement, prefix=str(agreement.public_id)),
-                consult=consult,
-                kind="agreement",
-                record=agreement,
+        ),
+        add_agreement_form=AgreementAddForm(prefix=f"new-{goal.public_id}"),
+        agreements=[
+            EditableAgreement(
+                agreement=agreement,
+                form=autosave_form(
+                    AgreementForm(instance=agreement, prefix=str(agreement.public_id)),
+                    consult=consult,
+                    kind="agreement",
+                    record=agreement,
+                ),
             )
-    for member in network:
-        member.form = autosave_form(  # type: ignore[attr-defined]
-            NetworkMemberForm(instance=member, prefix=str(member.public_id)),
-            consult=consult,
-            kind="network_member",
-            record=member,
-        )
+            for agreement in view.agreements
+        ],
+        referrals=[
+            EditableReferral(
+                referral=referral,
+                form=(
+                    ReferralUpdateForm(referral=referral, prefix=str(referral.public_id))
+                    if referral.next_statuses
+                    else None
+                ),
+            )
+            for referral in view.referrals
+        ],
+        suggestions=[service for service in suggestions if service.pk not in referred],
+    )
+
+
+def plan_context(consult: Consult, model: ConversationModel, user: Any) -> dict[str, Any]:
+    view = plan_view(patient_id=consult.patient_id)
+    goals = view.goals if view else []
+    suggestions = suggestions_for(
+        [goal.goal for goal in goals], user=user, postcode=consult.patient.postcode
+    )
     domains = [(f"{model.slug}:{domain.key}", str(domain.label)) for domain in model.domains]
     return {
-        "plan": plan,
+        "plan": view.plan if view else None,
         "plan_form": (
             autosave_form(
-                PlanForm(instance=plan, prefix=str(plan.public_id)),
+                PlanForm(instance=view.plan, prefix=str(view.plan.public_id)),
                 consult=consult,
                 kind="plan",
-                record=plan,
+                record=view.plan,
             )
-            if plan
+            if view
             else None
         ),
-        "goals": goals,
-        "network": network,
+        "goals": [
+            _editable_goal(consult, goal, suggestions.get(goal.goal.pk, [])) for goal in goals
+        ],
+        "network": [
+            EditableMember(
+                member=member,
+                form=autosave_form(
+                    NetworkMemberForm(instance=member, prefix=str(member.public_id)),
+                    consult=consult,
+                    kind="network_member",
+                    record=member,
+                ),
+            )
+            for member in (view.network if view else [])
+        ],
         "goal_add_form": GoalAddForm(domains=domains, prefix="new-goal"),
         "network_add_form": NetworkMemberAddForm(prefix="new-member"),
     }
@@ -143,6 +179,9 @@ def workspace_context(
         "next_step": next_step(model, step),
         "step_template": model.step_template(step),
         "read_only": consult.finished_at is not None,
+        "goal_suggestions": (
+            suggestion_states(consult, model) if step.slug == model.suggestions_step else None
+        ),
         **model.step_context(consult=consult, step=step, actor=actor),
         **(plan_context(consult, model, actor.user) if with_plan else {}),
     }

@@ -7,7 +7,8 @@ class EmbossConfig(AppConfig):
     verbose_name = _("EMBOSS")
 
     def ready(self) -> None:
-        from consult.registry import ConversationModel, Step, register
+        from consult.conversation_api import ConversationModel, Domain, Step, register
+        from sociale_kaart.themes import ThemeSlug as T
 
         register(
             ConversationModel(
@@ -26,5 +27,18 @@ class EmbossConfig(AppConfig):
                     Step("aan-de-slag", _("Getting going")),
                     Step("evalueren", _("Evaluate")),
                 ),
+                domains=(
+                    Domain("gezondheid", _("Health and body"), (T.PHYSICAL, T.LIFESTYLE, T.FOOD)),
+                    Domain("gevoel", _("Feelings and worries"), (T.MENTAL, T.SLEEP, T.ADDICTION)),
+                    Domain(
+                        "mensen", _("People around me"), (T.RELATIONS, T.INFORMAL_CARE, T.PARENTING)
+                    ),
+                    Domain("geld", _("Money"), (T.MONEY, T.LEGAL)),
+                    Domain("wonen", _("Home"), (T.HOUSING,)),
+                    Domain("dagbesteding", _("Work and daytime"), (T.WORK, T.LANGUAGE)),
+                    Domain("zingeving", _("What gives meaning"), (T.MEANING,)),
+                ),
+                continuable=True,
+                session_label=_("cycle"),
             )
         )

@@ -7,7 +7,8 @@ class KopConfig(AppConfig):
     verbose_name = _("KOP-model")
 
     def ready(self) -> None:
-        from consult.registry import ConversationModel, Step, register
+        from consult.conversation_api import ConversationModel, Domain, Step, register
+        from sociale_kaart.themes import ThemeSlug as T
 
         register(
             ConversationModel(
@@ -25,5 +26,20 @@ class KopConfig(AppConfig):
                     Step("uitvoering", _("Carrying out the plan")),
                     Step("terugvalpreventie", _("Relapse prevention")),
                 ),
+                domains=(
+                    Domain("klachten", _("Complaints (klachten)"), (T.MENTAL, T.PHYSICAL, T.SLEEP)),
+                    Domain(
+                        "omstandigheden",
+                        _("Circumstances (omstandigheden)"),
+                        (T.MONEY, T.HOUSING, T.WORK, T.RELATIONS, T.LEGAL, T.INFORMAL_CARE),
+                    ),
+                    Domain(
+                        "persoonlijke-stijl",
+                        _("Personal style (persoonlijke stijl)"),
+                        (T.MENTAL, T.LIFESTYLE),
+                    ),
+                ),
+                continuable=True,
+                session_label=_("session"),
             )
         )

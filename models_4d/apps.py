@@ -7,8 +7,7 @@ class Models4DConfig(AppConfig):
     verbose_name = _("4D-model")
 
     def ready(self) -> None:
-        from consult.autosave import EditableKind, register_editable
-        from consult.registry import register
+        from consult.conversation_api import EditableKind, register, register_editable
         from models_4d.conversation import FOUR_D
         from models_4d.forms import EntryForm, SheetForm
         from models_4d.models import FourDEntry, FourDSheet

@@ -1,14 +1,23 @@
 """The 4D-model as the core sees it: its steps, domains, step rendering and chart."""
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count
+from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext_lazy as _
 
-from consult.access import Actor
-from consult.models import Consult
-from consult.plan_forms import autosave_form
-from consult.registry import ConversationModel, Domain, GoalSuggestion, Step
+from consult.conversation_api import (
+    Actor,
+    ConversationModel,
+    Domain,
+    GoalSuggestion,
+    Step,
+    Timeline,
+    autosave_form,
+)
+from consult.models import Consult, Patient, User
 from models_4d.chart import render_4d_svg
 from models_4d.forms import ConnectionForm, EntryAddForm, EntryForm, SheetForm
 from models_4d.models import Domain4D, EntryKind, FourDConnection, FourDEntry, FourDSheet
@@ -30,8 +39,51 @@ DOMAIN_STEPS = {domain.value for domain in Domain4D}
 
 @dataclass(frozen=True)
 class FourDModel(ConversationModel):
-    def on_start(self, consult: Consult) -> None:
+    def on_start(self, *, consult: Consult, actor: Actor) -> None:
         FourDSheet.objects.get_or_create(consult=consult)
+
+    def consult_urls(self) -> Sequence[URLPattern | URLResolver]:
+        from models_4d.urls import urlpatterns
+
+        return urlpatterns
+
+    def seed_demo(self, *, patients: Mapping[str, Patient], staff: Mapping[str, User]) -> None:
+        from models_4d.demo import seed_four_d_case
+
+        seed_four_d_case(patients=patients, staff=staff)
+
+    def timeline(self, consults: Sequence[Consult]) -> Timeline:
+        """“6 things in 4 domains, 2 connections”: two queries for all consults."""
+        ids = [consult.pk for consult in consults]
+        entries = {
+            consult_id: (count, domains)
+            for consult_id, count, domains in FourDEntry.objects.active()
+            .filter(consult_id__in=ids)
+            .values("consult_id")
+            .annotate(count=Count("id"), domains=Count("domain", distinct=True))
+            .values_list("consult_id", "count", "domains")
+        }
+        links = dict(
+            FourDConnection.objects.filter(
+                consult_id__in=ids,
+                cause__removed_at__isnull=True,
+                effect__removed_at__isnull=True,
+            )
+            .values("consult_id")
+            .annotate(count=Count("id"))
+            .values_list("consult_id", "count")
+        )
+        return Timeline(
+            summaries={
+                pk: _("%(entries)d things in %(domains)d domains, %(links)d connections")
+                % {
+                    "entries": entries.get(pk, (0, 0))[0],
+                    "domains": entries.get(pk, (0, 0))[1],
+                    "links": links.get(pk, 0),
+                }
+                for pk in ids
+            }
+        )
 
     def step_template(self, step: Step) -> str:
         partial = "domain" if step.slug in DOMAIN_STEPS else step.slug
@@ -60,7 +112,6 @@ class FourDModel(ConversationModel):
             "connections": connections,
             "chart": render_4d_svg(entries, connections),
             "connection_form": ConnectionForm(entries=entries),
-            "suggestions": self.goal_suggestions(consult, entries=entries),
         }
         if step.slug in DOMAIN_STEPS:
             in_domain = [entry for entry in entries if entry.domain == step.slug]
@@ -143,7 +194,12 @@ class FourDModel(ConversationModel):
             (e for e in entries if e.kind == EntryKind.PLAYS and e.priority),
             key=lambda e: (e.priority or 0, e.created_at),
         )
-        return [GoalSuggestion(text=entry.text, domain_key=entry.domain) for entry in prioritised]
+        return [
+            GoalSuggestion(
+                key=f"4d_entry:{entry.public_id}", text=entry.text, domain_key=entry.domain
+            )
+            for entry in prioritised
+        ]
 
 
 def active_entries(consult: Consult) -> list[FourDEntry]:
@@ -187,6 +243,7 @@ FOUR_D = FourDModel(
             _("Turn the priorities into goals in the patient's words, with agreements."),
         ),
     ),
+    suggestions_step="plan",
     domains=(
         Domain(
             Domain4D.LICHAAM,

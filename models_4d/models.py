@@ -4,8 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from consult.models import Versioned
-from consult.models.plans import Removable
+from consult.models import Removable, Versioned
 
 
 class Domain4D(models.TextChoices):

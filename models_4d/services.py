@@ -4,10 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from consult.access import Actor
-from consult.audit import audit_consult_change
-from consult.autosave import require_open
-from consult.models import AuditAction, Consult
+from consult.conversation_api import Actor, AuditAction, audit_consult_change, require_open
+from consult.models import Consult
 from models_4d.models import FourDConnection, FourDEntry
 
 

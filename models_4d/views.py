@@ -1,56 +1,16 @@
 """Actions inside the 4D steps. Each answers with the step again (htmx swaps it) or,
 without JavaScript, redirects back to the step."""
 
-from collections.abc import Callable
-from typing import Any
 from uuid import UUID
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.http import Http404, HttpRequest
 
-from consult.access import Actor, clinician_required, get_consult_for
-from consult.htmx import is_htmx_swap_of
+from consult.conversation_api import Actor, item_remove, item_restore, step_action
 from consult.models import Consult
-from consult.registry import get_conversation_model
-from consult.services.plans import item_remove, item_restore
-from consult.views.workspace import render_workspace
 from models_4d import services
 from models_4d.forms import ConnectionForm, EntryAddForm
 from models_4d.models import FourDConnection, FourDEntry
-
-type Action = Callable[..., str | None]
-
-
-def step_action(view: Action) -> Callable[..., HttpResponse]:
-    """Run an action of a 4D step; a ValidationError becomes a Dutch message on the step."""
-
-    @clinician_required
-    @require_POST
-    def wrapped(request: HttpRequest, consult_id: UUID, **kwargs: Any) -> HttpResponse:
-        actor = Actor.from_request(request)
-        consult = get_consult_for(actor, consult_id, log_read=False)
-        model = get_conversation_model(consult.model_slug)
-        step = model.step(request.POST.get("step", "")) if model else None
-        if model is None or step is None or consult.model_slug != "4d":
-            raise Http404
-        error = None
-        try:
-            view(request, actor, consult, **kwargs)
-        except ValidationError as failure:
-            error = " ".join(failure.messages)
-        if is_htmx_swap_of(request, "step"):
-            response = render_workspace(request, actor, consult, model, step, step_error=error)
-            if error:
-                response.status_code = 422
-            return response
-        if error:
-            messages.error(request, error)
-        return redirect("consult_step", consult_id=consult.public_id, step_slug=step.slug)
-
-    return wrapped
 
 
 def _entry(consult: Consult, entry_id: UUID) -> FourDEntry:

@@ -1,4 +1,4 @@
-"""An uploaded CSV file between "check" and "import" (see csv_io.py and csv_views.py).
+"""An uploaded CSV file between "check" and "import" (see csv_io/jobs.py and csv_views.py).
 
 The text is kept in the database, not on disk, so that every worker sees it and it
 disappears with the job. Jobs are short-lived: the text is emptied once the import

@@ -1,15 +1,15 @@
 """The sociale kaart as a CSV file: upload and check, then import (with progress), and
-export. Only map keepers, and only for their own practice's maps. The layout and the
-rules are in csv_io.py."""
+export. Only map keepers, and only for their own practice's maps. The layout, the
+rules and the writes are in the csv_io package."""
 
 import logging
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any, cast
 from uuid import UUID
 
 from django import forms
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,22 +20,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sociale_kaart.access import map_ids_for, map_keeper_required
-from sociale_kaart.csv_io import (
+from sociale_kaart.access import (
+    KaartUser,
+    get_import_job_for,
+    kaart_user,
+    map_ids_for,
+    map_keeper_required,
+)
+from sociale_kaart.csv_io.columns import COLUMNS
+from sociale_kaart.csv_io.export import export_csv
+from sociale_kaart.csv_io.importing import (
     MODE_ALL_OR_NOTHING,
     MODE_VALID_ROWS,
     MODES,
-    CsvFileError,
     ImportSummary,
-    ParsedFile,
     Progress,
-    column_docs,
-    export_csv,
-    parse_csv,
-    plan_import,
-    read_upload,
-    run_import,
 )
+from sociale_kaart.csv_io.jobs import (
+    import_job_claim,
+    import_job_create,
+    import_job_plan,
+    import_job_run,
+)
+from sociale_kaart.csv_io.reading import CsvFileError, ParsedFile, parse_csv, read_upload
 from sociale_kaart.csv_models import ImportJob, ImportStatus
 from sociale_kaart.models import Costs, Referral, ServiceMap
 from sociale_kaart.themes import ThemeSlug
@@ -44,26 +51,20 @@ logger = logging.getLogger(__name__)
 
 TARGET_OWN = "eigen"
 TARGET_SHARED = "gedeeld"
-JOBS_KEPT = timedelta(days=1)
 # The check page lists this many rejected rows at most (the count is always right).
 REJECTED_SHOWN = 1000
 PROGRESS_MARKER = "IMPORT-PROGRESS-8d1f0c"
 
 
-def _targets(user: Any) -> list[tuple[str, ServiceMap]]:
+def _targets(user: KaartUser) -> list[tuple[str, ServiceMap]]:
     """The maps this user may import into: the practice's own map, and its care group's
     shared map when it has one."""
-    practice = user.practice
-    targets = []
-    if practice.own_map_id:
-        targets.append((TARGET_OWN, practice.own_map))
-    if practice.shared_map_id:
-        targets.append((TARGET_SHARED, practice.shared_map))
-    return targets
-
-
-def _other_maps(user: Any, service_map: ServiceMap) -> list[ServiceMap]:
-    return [m for _code, m in _targets(user) if m.pk != service_map.pk]
+    maps = ServiceMap.objects.in_bulk(map_ids_for(user))
+    return [
+        (code, maps[map_id])
+        for code, map_id in ((TARGET_OWN, user.own_map_id), (TARGET_SHARED, user.shared_map_id))
+        if map_id in maps
+    ]
 
 
 def _service_list_url() -> str:
@@ -93,7 +94,7 @@ class ImportForm(forms.Form):
         if len(targets) == 1:
             field.widget = forms.HiddenInput()
 
-    def clean_file(self) -> Any:
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         try:
             self.text = read_upload(upload)
@@ -108,7 +109,7 @@ class ImportForm(forms.Form):
 
 def _page_context(**extra: Any) -> dict[str, Any]:
     return {
-        "columns": column_docs(),
+        "columns": COLUMNS,
         "themes": ThemeSlug.choices,
         "costs": Costs.choices,
         "referrals": Referral.choices,
@@ -119,17 +120,15 @@ def _page_context(**extra: Any) -> dict[str, Any]:
 @map_keeper_required
 @require_http_methods(["GET", "POST"])
 def service_import(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = kaart_user(request)
     targets = _targets(user)
     form = ImportForm(request.POST or None, request.FILES or None, targets=targets)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        ImportJob.objects.filter(created_at__lt=timezone.now() - JOBS_KEPT).delete()
-        job = ImportJob.objects.create(
-            created_by=user,
+        job = import_job_create(
             service_map=form.target_map(),
-            file_name=(upload.name or "")[:200],
+            file_name=form.cleaned_data["file"].name or "",
             content=form.text,
+            user=user,
         )
         return redirect("service_import_check", job_id=job.public_id)
     context = _page_context(
@@ -138,31 +137,17 @@ def service_import(request: HttpRequest) -> HttpResponse:
     return render(request, "sociale_kaart/import.html", context)
 
 
-def _job_for(user: Any, job_id: UUID) -> ImportJob:
-    """Only the user who uploaded the file, and only while the map is still theirs."""
-    job = (
-        ImportJob.objects.select_related("service_map")
-        .filter(public_id=job_id, created_by=user, service_map_id__in=map_ids_for(user))
-        .first()
-    )
-    if job is None:
-        raise Http404
-    return job
-
-
 @map_keeper_required
 @require_GET
 def service_import_check(request: HttpRequest, job_id: UUID) -> HttpResponse:
-    user: Any = request.user
-    job = _job_for(user, job_id)
+    user = kaart_user(request)
+    job = get_import_job_for(user, job_id)
     context: dict[str, Any] = {"job": job, "service_list_url": _service_list_url()}
     if job.status != ImportStatus.CHECKED:
         context["counts"] = job.result or {}
         return render(request, "sociale_kaart/import_check.html", context)
     try:
-        plan = plan_import(
-            parse_csv(job.content), job.service_map, _other_maps(user, job.service_map)
-        )
+        plan = import_job_plan(job=job, user=user)
     except CsvFileError as error:
         context["file_error"] = error.message
         return render(request, "sociale_kaart/import_check.html", context)
@@ -183,19 +168,15 @@ def service_import_check(request: HttpRequest, job_id: UUID) -> HttpResponse:
 @map_keeper_required
 @require_POST
 def service_import_run(request: HttpRequest, job_id: UUID) -> HttpResponse:
-    user: Any = request.user
-    job = _job_for(user, job_id)
+    user = kaart_user(request)
+    job = get_import_job_for(user, job_id)
     mode = request.POST.get("mode", "")
     if mode not in MODES:
         messages.error(request, _("Choose how to import the file."))
         return redirect("service_import_check", job_id=job.public_id)
-    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
-        status=ImportStatus.RUNNING
-    )
-    if not claimed:
+    if not import_job_claim(job=job):
         # Already imported (or being imported): the check page says so.
         return redirect("service_import_check", job_id=job.public_id)
-    job.status = ImportStatus.RUNNING
     page = render_to_string(
         "sociale_kaart/import_run.html",
         {"job": job, "marker": PROGRESS_MARKER},
@@ -235,7 +216,7 @@ def _progress_html(progress: Progress) -> str:
 def _import_stream(
     *,
     job: ImportJob,
-    user: Any,
+    user: KaartUser,
     mode: str,
     head: str,
     tail: str,
@@ -247,34 +228,18 @@ def _import_stream(
     with translation.override(language):
         yield head
         yield format_html("<p>{}</p>\n", _("Reading and checking the file…"))
-        finished = False
-        events = None
         summary: ImportSummary | None = None
+        events = import_job_run(job=job, mode=mode, user=user)
         try:
-            parsed = parse_csv(job.content)
-            events = run_import(
-                parsed,
-                job.service_map,
-                user=user,
-                mode=mode,
-                other_maps=_other_maps(user, job.service_map),
-                job=job,
-            )
             for event in events:
                 if isinstance(event, Progress):
                     yield _progress_html(event)
                 else:
                     summary = event
-            finished = True
         except Exception:
             logger.exception("Import of job %s failed", job.pk)
         finally:
-            if events is not None:
-                events.close()  # roll back first, then free the job
-            if not finished:
-                ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
-                    status=ImportStatus.CHECKED
-                )
+            events.close()  # the page was left halfway: roll back and free the job
         if summary is None:
             yield render_to_string(
                 "sociale_kaart/import_failed.html",
@@ -285,12 +250,7 @@ def _import_stream(
                 "sociale_kaart/import_summary.html",
                 {
                     "summary": summary,
-                    "counts": {
-                        "create": summary.created,
-                        "update": summary.updated,
-                        "unchanged": summary.unchanged,
-                        "rejected": summary.rejected,
-                    },
+                    "counts": summary.counts,
                     "rejected_rows": summary.rejected_rows[:REJECTED_SHOWN],
                     "rejected_hidden": max(0, len(summary.rejected_rows) - REJECTED_SHOWN),
                     "check_url": check_url,
@@ -305,7 +265,7 @@ def _import_stream(
 def service_export(request: HttpRequest) -> HttpResponse:
     """The services of the practice's maps (both, or one with ?kaart=eigen|gedeeld) in
     the import layout."""
-    user: Any = request.user
+    user = kaart_user(request)
     targets = dict(_targets(user))
     which = request.GET.get("kaart", "")
     if which in targets:

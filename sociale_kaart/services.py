@@ -11,7 +11,8 @@ from django.db.models import Max
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from sociale_kaart.models import Service, ServiceArea, ServiceMap, ServiceRevision, Theme
+from sociale_kaart.access import KaartUser
+from sociale_kaart.models import Service, ServiceArea, ServiceRevision, Theme
 from sociale_kaart.validators import parse_areas
 
 # What the Dutch full-text search looks at, and how much each weighs.
@@ -36,11 +37,11 @@ def service_save(
     *,
     service: Service,
     themes: Iterable[str],
-    user: Any,
+    user: KaartUser | None,
     change: str,
 ) -> Service:
     """Create or update a service (already validated) with its themes and areas, and
-    record the revision."""
+    record the revision; without a user when the app loads the data itself (the demo)."""
     theme_slugs = sorted(set(themes))
     with transaction.atomic():
         if service.pk:
@@ -53,12 +54,12 @@ def service_save(
     return service
 
 
-def _revise(service: Service, themes: list[str], user: Any, change: str) -> None:
+def _revise(service: Service, themes: list[str], user: KaartUser | None, change: str) -> None:
     last = service.revisions.aggregate(last=Max("number"))["last"] or 0
     ServiceRevision.objects.create(
         service=service,
         number=last + 1,
-        changed_by=user if getattr(user, "pk", None) else None,
+        changed_by_id=user.pk if user is not None else None,
         change=change,
         data=snapshot(service, themes),
     )
@@ -79,7 +80,7 @@ def refresh_search_vectors(pks: list[int]) -> None:
         Service.objects.filter(pk__in=pks).update(search_vector=SEARCH_VECTOR)
 
 
-def service_mark_checked(*, service: Service, user: Any) -> Service:
+def service_mark_checked(*, service: Service, user: KaartUser) -> Service:
     """The practice manager confirmed the record is still right: one click."""
     with transaction.atomic():
         service.last_checked_on = timezone.localdate()
@@ -89,7 +90,7 @@ def service_mark_checked(*, service: Service, user: Any) -> Service:
     return service
 
 
-def service_set_active(*, service: Service, active: bool, user: Any) -> Service:
+def service_set_active(*, service: Service, active: bool, user: KaartUser) -> Service:
     with transaction.atomic():
         service.is_active = active
         service.version += 1
@@ -101,10 +102,3 @@ def service_set_active(*, service: Service, active: bool, user: Any) -> Service:
             "activated" if active else "deactivated",
         )
     return service
-
-
-def maps_for_practice(practice: Any) -> list[ServiceMap]:
-    """The maps a practice uses: its care group's shared map and its own additions.
-    Practices are the core's; this only reads the two map ids it keeps."""
-    ids = [map_id for map_id in (practice.shared_map_id, practice.own_map_id) if map_id]
-    return list(ServiceMap.objects.filter(pk__in=ids))

@@ -1,6 +1,5 @@
 """The sociale kaart in the browser: searching (everyone), keeping it (map keepers)."""
 
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -12,7 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sociale_kaart.access import get_service_for, map_ids_for, map_keeper_required
+from sociale_kaart.access import (
+    KaartUser,
+    get_service_for,
+    kaart_user,
+    map_ids_for,
+    map_keeper_required,
+)
 from sociale_kaart.forms import SearchForm, ServiceForm
 from sociale_kaart.models import Service, ServiceMap
 from sociale_kaart.search import Filters, search
@@ -22,7 +27,7 @@ from sociale_kaart.services import service_mark_checked, service_save, service_s
 @login_required
 def service_list(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    user: Any = request.user
+    user = kaart_user(request)
     filters = Filters()
     if form.is_valid():
         data = form.cleaned_data
@@ -44,20 +49,20 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def service_detail(request: HttpRequest, service_id: UUID) -> HttpResponse:
-    service = get_service_for(request.user, service_id)
+    service = get_service_for(kaart_user(request), service_id)
     return render(request, "sociale_kaart/service_detail.html", {"service": service})
 
 
-def _maps(user: Any) -> list[ServiceMap]:
+def _maps(user: KaartUser) -> list[ServiceMap]:
     return list(ServiceMap.objects.filter(pk__in=map_ids_for(user)))
 
 
 @map_keeper_required
 @require_http_methods(["GET", "POST"])
 def service_new(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = kaart_user(request)
     form = ServiceForm(
-        request.POST or None, maps=_maps(user), initial={"service_map": user.practice.own_map_id}
+        request.POST or None, maps=_maps(user), initial={"service_map": user.own_map_id}
     )
     if request.method == "POST" and form.is_valid():
         service = form.save(commit=False)
@@ -77,7 +82,7 @@ def service_new(request: HttpRequest) -> HttpResponse:
 @map_keeper_required
 @require_http_methods(["GET", "POST"])
 def service_edit(request: HttpRequest, service_id: UUID) -> HttpResponse:
-    user: Any = request.user
+    user = kaart_user(request)
     service = get_service_for(user, service_id)
     form = ServiceForm(request.POST or None, instance=service, maps=_maps(user))
     if request.method == "POST":
@@ -106,9 +111,8 @@ def service_edit(request: HttpRequest, service_id: UUID) -> HttpResponse:
 @map_keeper_required
 @require_POST
 def service_checked(request: HttpRequest, service_id: UUID) -> HttpResponse:
-    service = service_mark_checked(
-        service=get_service_for(request.user, service_id), user=request.user
-    )
+    user = kaart_user(request)
+    service = service_mark_checked(service=get_service_for(user, service_id), user=user)
     messages.success(request, _("Marked as checked today."))
     if request.POST.get("next") == "review":
         return redirect("service_review")
@@ -118,9 +122,10 @@ def service_checked(request: HttpRequest, service_id: UUID) -> HttpResponse:
 @map_keeper_required
 @require_POST
 def service_active(request: HttpRequest, service_id: UUID) -> HttpResponse:
-    service = get_service_for(request.user, service_id)
+    user = kaart_user(request)
+    service = get_service_for(user, service_id)
     active = request.POST.get("active") == "1"
-    service_set_active(service=service, active=active, user=request.user)
+    service_set_active(service=service, active=active, user=user)
     messages.success(
         request,
         _("The service is active again.")
@@ -143,7 +148,7 @@ CHANGE_LABELS = {
 @map_keeper_required
 def service_history(request: HttpRequest, service_id: UUID) -> HttpResponse:
     """Every version of the service, each showing the fields that changed in it."""
-    service = get_service_for(request.user, service_id)
+    service = get_service_for(kaart_user(request), service_id)
     labels = {
         field.name: str(field.verbose_name)
         for field in Service._meta.get_fields()
@@ -165,7 +170,7 @@ def service_history(request: HttpRequest, service_id: UUID) -> HttpResponse:
 @map_keeper_required
 def service_review(request: HttpRequest) -> HttpResponse:
     stale = (
-        Service.objects.in_maps(map_ids_for(request.user))
+        Service.objects.in_maps(map_ids_for(kaart_user(request)))
         .active()
         .stale()
         .order_by("last_checked_on", "name")

@@ -1,8 +1,12 @@
 """Personas: the people of practice A (huisarts, POH, praktijkmanager, beheerder) and
 an outsider, the huisarts of practice B. Most tests are about what each may do."""
 
+import os
+from collections.abc import Iterator
+
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -11,6 +15,30 @@ from consult.access import Actor
 from consult.models import Consult, Patient, Practice, Role, User
 from consult.services.consults import consult_start
 from tests.factories import ConsentFactory, PatientFactory, PracticeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hasher() -> Iterator[None]:
+    """Argon2 is slow on purpose, and the tests hash and check passwords by the hundred.
+    tests/consult/test_accounts.py checks that the real setting is Argon2."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, django_db_keepdb: bool
+) -> None:
+    """A test database of this run's own: pytest-django names it test_<name>, and two
+    runs on one machine would otherwise drop each other's. SQLite tests run in memory,
+    private to the process already; --reuse-db asks for the shared name on purpose."""
+    if django_db_keepdb:
+        return
+    for database in settings.DATABASES.values():
+        if database["ENGINE"] == "django.db.backends.sqlite3":
+            continue
+        test = database.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{os.getpid()}"
 
 
 @pytest.fixture

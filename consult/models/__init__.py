@@ -1,8 +1,18 @@
 from consult.models.audit import AuditAction, AuditEvent, AuditOutcome
 from consult.models.consent import Consent
 from consult.models.consults import Consult
+from consult.models.flags import FlagLevel, PatientFlag
+from consult.models.patient_links import LinkAttempt, PatientLink
 from consult.models.patients import Patient
-from consult.models.plans import Agreement, Goal, NetworkMember, Plan, Versioned, WhoKind
+from consult.models.plans import (
+    Agreement,
+    Goal,
+    NetworkMember,
+    Plan,
+    Removable,
+    Versioned,
+    WhoKind,
+)
 from consult.models.practices import Practice
 from consult.models.referrals import OPEN_STATUSES, Referral, ReferralEvent, ReferralStatus
 from consult.models.users import CLINICAL_ROLES, Role, User
@@ -16,14 +26,19 @@ __all__ = [
     "AuditOutcome",
     "Consent",
     "Consult",
+    "FlagLevel",
     "Goal",
+    "LinkAttempt",
     "NetworkMember",
     "Patient",
+    "PatientFlag",
+    "PatientLink",
     "Plan",
     "Practice",
     "Referral",
     "ReferralEvent",
     "ReferralStatus",
+    "Removable",
     "Role",
     "User",
     "Versioned",

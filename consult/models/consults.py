@@ -31,6 +31,14 @@ class Consult(models.Model):
         help_text=_("Confirmed by the professional for the SOEP summary, for example: Z01 P03."),
     )
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A trajectory is a chain of consults of one model that continue each other (KOP
+    # sessions, EMBOSS cycles). Each consult continues at most one earlier consult and
+    # is continued at most once, so a trajectory never branches.
+    continues = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="continued_by"
+    )
+    trajectory_id = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)
+    session_number = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         verbose_name = _("consult")

@@ -68,11 +68,22 @@ class Goal(Removable, Versioned):
     origin_consult = models.ForeignKey(
         "consult.Consult", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The model's suggestion this goal was taken over from ("4d_entry:<uuid>"), so a
+    # suggestion is taken over once.
+    source_key = models.CharField(max_length=80, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("goal")
         ordering = ["position", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "source_key"],
+                condition=Q(removed_at__isnull=True) & ~Q(source_key=""),
+                name="goal_suggestion_taken_once",
+                violation_error_message=_("This suggestion has been taken over as a goal already."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text

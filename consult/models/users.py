@@ -80,3 +80,13 @@ class User(AbstractBaseUser):
     @property
     def keeps_map(self) -> bool:
         return self.role in MAP_KEEPER_ROLES
+
+    # What the sociale kaart needs of a user (sociale_kaart.access.KaartUser): the maps
+    # of the user's practice.
+    @property
+    def own_map_id(self) -> int | None:
+        return self.practice.own_map_id
+
+    @property
+    def shared_map_id(self) -> int | None:
+        return self.practice.shared_map_id

@@ -5,9 +5,11 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from consult.access import Actor
 from consult.audit import audit_consult_change
@@ -67,18 +69,27 @@ def item_restore[R: Removable](*, actor: Actor, consult: Consult, item: R, kind:
     return item
 
 
-def goal_add(*, actor: Actor, consult: Consult, text: str, domain: str = "") -> Goal:
+def goal_add(
+    *, actor: Actor, consult: Consult, text: str, domain: str = "", source_key: str = ""
+) -> Goal:
     """A goal in the patient's words. Its themes follow from the model's domain, so the
-    plan can suggest services for it."""
+    plan can suggest services for it. `source_key` names the model's suggestion it was
+    taken over from: each suggestion becomes a goal once."""
     require_open(consult)
-    with transaction.atomic():
-        plan = plan_for(consult.patient_id)
-        last = plan.goals.active().aggregate(last=Max("position"))["last"] or 0
-        goal = Goal(plan=plan, text=text, domain=domain, position=last + 1, origin_consult=consult)
-        goal.full_clean()
-        goal.save()
-        goal.themes.set(Theme.objects.filter(slug__in=_themes_of(domain)))
-        _audit(actor, consult, AuditAction.CREATE, "goal", goal.public_id)
+    plan = plan_for(consult.patient_id)
+    goal = Goal(plan=plan, text=text, domain=domain, origin_consult=consult, source_key=source_key)
+    goal.full_clean(exclude=["position"])
+    try:
+        with transaction.atomic():
+            last = plan.goals.active().aggregate(last=Max("position"))["last"] or 0
+            goal.position = last + 1
+            goal.save()
+            goal.themes.set(Theme.objects.filter(slug__in=_themes_of(domain)))
+            _audit(actor, consult, AuditAction.CREATE, "goal", goal.public_id)
+    except IntegrityError as error:
+        raise ValidationError(
+            _("This suggestion has been taken over as a goal already.")
+        ) from error
     return goal
 
 
@@ -169,8 +180,14 @@ def network_set_regiehouder(*, actor: Actor, consult: Consult, member: NetworkMe
 
 
 def step_complete(*, actor: Actor, consult: Consult, step_slug: str) -> None:
+    """Mark a step done; the model may refuse (EMBOSS: not before teach-back)."""
     require_open(consult)
+    model = get_conversation_model(consult.model_slug)
+    step = model.step(step_slug) if model else None
+    if model is None or step is None:
+        raise ValidationError(_("This step does not exist."))
     with transaction.atomic():
+        model.on_step_done(consult=consult, step=step, actor=actor)
         locked = Consult.objects.select_for_update().get(pk=consult.pk)
         if step_slug not in locked.completed_steps:
             locked.completed_steps = [*locked.completed_steps, step_slug]
@@ -181,7 +198,10 @@ def step_complete(*, actor: Actor, consult: Consult, step_slug: str) -> None:
 
 def consult_finish(*, actor: Actor, consult: Consult) -> None:
     require_open(consult)
+    model = get_conversation_model(consult.model_slug)
     with transaction.atomic():
+        if model is not None:
+            model.on_finish(consult=consult, actor=actor)
         consult.finished_at = timezone.now()
         consult.status = "finished"
         consult.save(update_fields=["finished_at", "status"])

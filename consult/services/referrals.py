@@ -21,70 +21,24 @@ from consult.models import (
     Referral,
     ReferralEvent,
     ReferralStatus,
+    User,
 )
 from consult.services.plans import plan_for
 from sociale_kaart.access import map_ids_for
+from sociale_kaart.matching import Need, services_for_needs
 from sociale_kaart.models import Service
-from sociale_kaart.search import stem, words
-
-SUGGESTIONS_PER_GOAL = 3
 
 
 def suggestions_for(
-    goals: Sequence[Goal], *, user: object, postcode: str
+    goals: Sequence[Goal], *, user: User, postcode: str
 ) -> dict[int, list[Service]]:
-    """Per goal, active services of the practice's maps whose themes match the goal's
-    and whose area covers the patient: one query for all goals."""
-    wanted = {theme.pk for goal in goals for theme in goal.themes.all()}
-    if not wanted:
-        return {}
-    services = Service.objects.in_maps(map_ids_for(user)).active().filter(themes__in=wanted)
-    if postcode[:4].isdigit():
-        services = services.covering(int(postcode[:4]))
-    candidates = list(services.distinct().prefetch_related("themes").order_by("name"))
-    service_words = {
-        s.pk: {stem(w) for w in words(f"{s.name} {s.description}")} for s in candidates
-    }
-    found: dict[int, list[Service]] = {}
-    for goal in goals:
-        goal_themes = {theme.pk for theme in goal.themes.all()}
-        goal_words = {stem(w) for w in words(goal.text) if len(w) >= 4 and w not in STOPWORDS}
-        ranked = []
-        for service in candidates:
-            in_themes = len(goal_themes & {t.pk for t in service.themes.all()})
-            if in_themes:
-                # The patient's own words first, then how many themes fit, fresh before stale.
-                in_words = len(goal_words & service_words[service.pk])
-                ranked.append(((-in_words, -in_themes, service.is_stale, service.name), service))
-        ranked.sort(key=lambda item: item[0])
-        found[goal.pk] = [service for _key, service in ranked[:SUGGESTIONS_PER_GOAL]]
-    return found
-
-
-# Words in a goal that say nothing about which service fits.
-STOPWORDS = frozenset(
-    [
-        "mijn",
-        "weer",
-        "wil",
-        "willen",
-        "over",
-        "niet",
-        "meer",
-        "minder",
-        "graag",
-        "beter",
-        "weten",
-        "kunnen",
-        "hebben",
-        "doen",
-        "gaan",
-        "krijgen",
-        "maken",
-        "zijn",
-        "worden",
+    """Per goal (by pk), the services of the user's sociale kaart that fit it and cover
+    the patient's postcode, best first; the sociale kaart ranks them."""
+    needs = [
+        Need(key=goal.pk, theme_ids=frozenset(t.pk for t in goal.themes.all()), text=goal.text)
+        for goal in goals
     ]
-)
+    return services_for_needs(needs, map_ids=map_ids_for(user), postcode=postcode)
 
 
 def referral_create(

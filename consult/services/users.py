@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from consult.access import Actor
 from consult.audit import audit_log
 from consult.models import AuditAction, Role, User
-from consult.two_factor import remove_devices
+from consult.services.two_factor import two_factor_devices_remove
 
 
 def user_create(*, actor: Actor, email: str, full_name: str, role: Role, password: str) -> User:
@@ -56,9 +56,7 @@ def user_update(
     with transaction.atomic():
         user.save(update_fields=["full_name", "role", "is_active"])
         if reset_two_factor:
-            remove_devices(user)
-        if reset_two_factor:
-            remove_devices(user)
+            two_factor_devices_remove(actor=actor, user=user)
         audit_log(
             actor=actor,
             action=AuditAction.UPDATE,

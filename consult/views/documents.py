@@ -14,6 +14,8 @@ from consult.documents import render_pdf
 from consult.models import AuditAction
 from consult.patient_copy import patient_record
 from consult.plan_document import plan_document
+from consult.services.consults import consult_confirm_icpc
+from consult.services.flags import open_flags_seen
 from consult.soep import MAX_CHARS, parse_codes, soep_for
 
 
@@ -55,16 +57,7 @@ def soep(request: HttpRequest, consult_id: UUID) -> HttpResponse:
                 "Write ICPC codes as a letter and two digits, separated by spaces, such as Z01 P03."
             )
         else:
-            with transaction.atomic():
-                consult.icpc_codes = " ".join(codes)
-                consult.save(update_fields=["icpc_codes"])
-                audit_consult_change(
-                    actor=actor,
-                    consult=consult,
-                    action=AuditAction.UPDATE,
-                    object_type="consult",
-                    object_id=consult.public_id,
-                )
+            consult_confirm_icpc(actor=actor, consult=consult, codes=codes)
             messages.success(request, _("ICPC codes confirmed."))
             return redirect("soep", consult_id=consult.public_id)
     summary = soep_for(consult)
@@ -86,6 +79,7 @@ def soep(request: HttpRequest, consult_id: UUID) -> HttpResponse:
         else (consult.icpc_codes or " ".join(summary.suggested_codes)),
         "error": error,
         "consent": consult.patient.consents.current().first(),
+        "flags": open_flags_seen(actor=actor, patient=consult.patient),
     }
     return render(request, "consult/soep.html", context, status=422 if error else 200)
 

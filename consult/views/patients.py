@@ -5,27 +5,34 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consult.access import Actor, clinician_required, get_patient_for, patients_for
 from consult.audit import audit_log_many
+from consult.charts.trend import render_trend_svg
 from consult.forms import (
     ConsentForm,
     ConsentWithdrawForm,
     ConsultStartForm,
+    FlagCloseForm,
     PatientForm,
+    PatientLinkForm,
     PatientSearchForm,
 )
 from consult.htmx import is_htmx_swap_of
 from consult.models import AuditAction, Patient
-from consult.registry import conversation_models, get_conversation_model
+from consult.models.flags import PatientFlag
+from consult.patient_links import patient_links_of
+from consult.registry import conversation_models
+from consult.services import flags as flag_services
 from consult.services.consent import consent_record, consent_withdraw
 from consult.services.consults import consult_start
 from consult.services.patients import patient_create, patient_update
 from consult.services.referrals import referrals_to_follow_up
+from consult.trajectories import patient_timeline
 
 PAGE_SIZE = 25
 
@@ -89,14 +96,17 @@ def patient_edit(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     if request.method == "POST":
         # The form changed the instance in memory; show the stored patient in the banner.
         patient.refresh_from_db()
-    return render(request, "consult/patient_form.html", {"form": form, "patient": patient})
+    flags = flag_services.open_flags_seen(actor=actor, patient=patient)
+    return render(
+        request, "consult/patient_form.html", {"form": form, "patient": patient, "flags": flags}
+    )
 
 
 @clinician_required
 def patient_detail(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     actor = Actor.from_request(request)
     patient = get_patient_for(actor, patient_id)
-    return _detail(request, actor, patient)
+    return patient_detail_page(request, actor, patient)
 
 
 @clinician_required
@@ -113,7 +123,7 @@ def consent_give(request: HttpRequest, patient_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Consent recorded."))
             return redirect("patient_detail", patient_id=patient.public_id)
-    return _detail(request, actor, patient, consent_form=form, status=400)
+    return patient_detail_page(request, actor, patient, consent_form=form, status=400)
 
 
 @clinician_required
@@ -130,7 +140,7 @@ def consent_revoke(request: HttpRequest, patient_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Withdrawal of consent recorded."))
             return redirect("patient_detail", patient_id=patient.public_id)
-    return _detail(request, actor, patient, withdraw_form=form, status=400)
+    return patient_detail_page(request, actor, patient, withdraw_form=form, status=400)
 
 
 @clinician_required
@@ -140,18 +150,26 @@ def consult_new(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     patient = get_patient_for(actor, patient_id)
     form = ConsultStartForm(request.POST)
     if form.is_valid():
+        continues = None
+        if form.cleaned_data["continues"]:
+            continues = patient.consults.filter(public_id=form.cleaned_data["continues"]).first()
+            if continues is None:
+                raise Http404
         try:
             consult = consult_start(
-                actor=actor, patient=patient, model_slug=form.cleaned_data["model_slug"]
+                actor=actor,
+                patient=patient,
+                model_slug=form.cleaned_data["model_slug"],
+                continues=continues,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             return redirect("consult_detail", consult_id=consult.public_id)
-    return _detail(request, actor, patient, start_form=form, status=400)
+    return patient_detail_page(request, actor, patient, start_form=form, status=400)
 
 
-def _detail(
+def patient_detail_page(
     request: HttpRequest,
     actor: Actor,
     patient: Patient,
@@ -159,23 +177,53 @@ def _detail(
     consent_form: ConsentForm | None = None,
     withdraw_form: ConsentWithdrawForm | None = None,
     start_form: ConsultStartForm | None = None,
+    link_form: PatientLinkForm | None = None,
+    flag_errors: dict[str, list[str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     consent = patient.consents.current().select_related("given_to").first()
-    consults = list(patient.consults.select_related("started_by"))
-    for consult in consults:
-        consult.conversation_model = get_conversation_model(consult.model_slug)  # type: ignore[attr-defined]
+    timeline = patient_timeline(patient)
     context = {
         "patient": patient,
         "consent": consent,
         "consent_history": patient.consents.select_related("given_to"),
-        "consults": consults,
+        "flags": flag_services.open_flags_seen(actor=actor, patient=patient),
+        "closed_flags": flag_services.flags_closed_history(patient),
+        "flag_close_form": FlagCloseForm(),
+        "flag_errors": flag_errors,
+        "timeline": timeline,
+        "trends": [(series, render_trend_svg(series)) for series in timeline.series],
+        "links": patient_links_of(patient),
+        "link_form": link_form or PatientLinkForm(),
         "consent_form": consent_form or ConsentForm(actor_user=actor.user),
         "withdraw_form": withdraw_form or ConsentWithdrawForm(),
         "start_form": start_form or ConsultStartForm(),
         "conversation_models": conversation_models(),
     }
     return render(request, "consult/patient_detail.html", context, status=status)
+
+
+@clinician_required
+@require_POST
+def flag_close(request: HttpRequest, patient_id: UUID, flag_id: UUID) -> HttpResponse:
+    actor = Actor.from_request(request)
+    patient = get_patient_for(actor, patient_id)
+    flag = PatientFlag.objects.open().filter(patient=patient, public_id=flag_id).first()
+    if flag is None:
+        raise Http404
+    form = FlagCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            flag_services.flag_close(actor=actor, flag=flag, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Flag closed."))
+            return redirect("patient_detail", patient_id=patient.public_id)
+    errors = [str(message) for messages_ in form.errors.values() for message in messages_]
+    return patient_detail_page(
+        request, actor, patient, flag_errors={str(flag.public_id): errors}, status=400
+    )
 
 
 @clinician_required

@@ -44,7 +44,13 @@ def _panel(
             return render(
                 request,
                 "consult/plan_error_page.html",
-                {"consult": consult, **extra},
+                {
+                    "consult": consult,
+                    "errors": extra.get("errors", []),
+                    "form": next(
+                        (extra[name] for name in FORMS_WITH_ERRORS if extra.get(name)), None
+                    ),
+                },
                 status=status,
             )
         return redirect(back_url(request, consult.public_id))
@@ -59,6 +65,9 @@ def _panel(
     }
     return render(request, "consult/workspace.html#plan_panel", context, status=status)
 
+
+# The add forms whose errors a page without JavaScript shows.
+FORMS_WITH_ERRORS = ("goal_add_errors", "agreement_add_errors", "network_add_errors")
 
 type Action = Callable[..., HttpResponse]
 

@@ -5,12 +5,13 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
 
+from consult.access import Actor
 from consult.forms import CodeForm
 from consult.models import User
+from consult.services.two_factor import two_factor_device_confirm, two_factor_device_for_setup
 from consult.two_factor import (
-    confirm_device,
-    device_for_setup,
     has_confirmed_device,
     is_throttled,
     setup_qr_data_uri,
@@ -40,14 +41,14 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
-    if has_confirmed_device(user):
+    actor = Actor.from_request(request)
+    if has_confirmed_device(actor.user):
         return redirect("two_factor_verify")
-    device = device_for_setup(user)
+    device = two_factor_device_for_setup(actor=actor)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if confirm_device(request, device, form.cleaned_data["token"]):
+        if two_factor_device_confirm(actor=actor, device=device, token=form.cleaned_data["token"]):
+            otp_login(request, device)
             messages.success(request, _("Two-step verification is on."))
             return _next_or_home(request)
         form.add_error(

@@ -17,8 +17,11 @@ from consult.autosave import StaleVersion, clean_fields, editable_kind, record_s
 from consult.htmx import is_htmx_swap_of
 from consult.models import Consult, Versioned
 from consult.registry import ConversationModel, Step, get_conversation_model
+from consult.selectors.plans import plan_view
+from consult.services.flags import open_flags_seen
 from consult.services.plans import consult_finish, step_complete
-from consult.workspace import first_open_step, next_step, plan_context, workspace_context
+from consult.trajectories import trajectory_of
+from consult.workspace import first_open_step, next_step, workspace_context
 
 
 def _model_and_step(consult: Consult, step_slug: str | None) -> tuple[ConversationModel, Step]:
@@ -49,6 +52,8 @@ def render_workspace(
     if swap:
         return render(request, "consult/workspace.html#step_swap", context)
     context["consent"] = consult.patient.consents.current().first()
+    context["flags"] = open_flags_seen(actor=actor, patient=consult.patient)
+    context["sessions"] = trajectory_of(consult) if model.continuable else []
     return render(request, "consult/workspace.html", context)
 
 
@@ -201,6 +206,6 @@ def look_along(request: HttpRequest, consult_id: UUID) -> HttpResponse:
         "model": model,
         "first_name": consult.patient.first_name,
         "chart": model.chart_svg(consult, for_patient=True),
-        **plan_context(consult, model, request.user),
+        "plan": plan_view(patient_id=consult.patient_id),
     }
     return render(request, "consult/look_along.html", context)

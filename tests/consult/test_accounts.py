@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from brede_gesprek import settings as project_settings
 from consult.models import Role, User
 from tests.conftest import client_for
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +40,13 @@ def test_logout_is_a_post_and_ends_the_session(huisarts_a):
     assert client.get(reverse("patient_list")).status_code == 302
 
 
-def test_passwords_are_hashed_with_argon2(huisarts_a):
-    assert huisarts_a.password.startswith("argon2")
+def test_passwords_are_hashed_with_argon2(settings, practice_a):
+    """The tests hash with MD5 for speed (tests/conftest.py); the project hashes with
+    Argon2."""
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    user = UserFactory.create(practice=practice_a)
+    assert user.password.startswith("argon2$")
+    assert user.check_password(PASSWORD)
 
 
 def create_account(client, **overrides):

@@ -71,7 +71,37 @@ def test_saving_anyway_uses_the_current_version(huisarts_a, poh_a, consult_4d, g
 def test_the_same_text_from_a_stale_page_is_no_conflict(huisarts_a, consult_4d, goal):
     client = client_for(huisarts_a)
     post(client, consult_4d, goal, "Zelfde", 1)
-    assert post(client, consult_4d, goal, "Zelfde", 1).status_code == 200
+    response = post(client, consult_4d, goal, "Zelfde", 1)
+    assert response.status_code == 200
+    assert f'name="{goal.public_id}-version" value="2"' in response.content.decode()
+    goal.refresh_from_db()
+    assert (goal.text, goal.version) == ("Zelfde", 2)
+    assert AuditEvent.objects.filter(action="update", object_type="goal").count() == 1
+
+
+def test_a_save_is_audited_with_who_and_which_patient(huisarts_a, consult_4d, goal):
+    post(client_for(huisarts_a), consult_4d, goal, "Rust", 1)
+    event = AuditEvent.objects.get(action="update", object_type="goal")
+    assert (event.user, event.role, event.practice_id) == (
+        huisarts_a,
+        huisarts_a.role,
+        huisarts_a.practice_id,
+    )
+    assert (event.patient_id, event.object_id) == (
+        consult_4d.patient.public_id,
+        str(goal.public_id),
+    )
+
+
+def test_no_save_without_its_audit_record(huisarts_a, consult_4d, goal, monkeypatch):
+    def audit_trail_down(**kwargs):
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr("consult.autosave.audit_log", audit_trail_down)
+    with pytest.raises(RuntimeError):
+        post(client_for(huisarts_a), consult_4d, goal, "Zonder spoor", 1)
+    goal.refresh_from_db()
+    assert (goal.text, goal.version) == ("Minder zorgen", 1)
 
 
 def test_too_long_text_is_refused_in_dutch_and_changes_nothing(huisarts_a, consult_4d, goal):

@@ -117,5 +117,5 @@ def test_patient_page_lists_consults_newest_first(actor_huisarts_a, huisarts_a, 
         .get(reverse("patient_detail", kwargs={"patient_id": patient_a.public_id}))
         .content.decode()
     )
-    assert content.index("<td>4D-model</td>") < content.index("<td>KOP-model</td>")
+    assert content.index("<h3>4D-model") < content.index("<h3>KOP-model")
     assert isinstance(actor_huisarts_a, Actor)

@@ -201,23 +201,3 @@ def test_the_look_along_view_shows_who_helps_with_contact_details(
     )
     assert "Schuldhulp Zonnedal" in page
     assert "0501234567" in page
-
-
-def test_the_patients_own_words_rank_the_suggestions(huisarts_a, consult_4d, practice_a, patient_a):
-    patient_a.postcode = "9992 AB"
-    patient_a.save()
-    make_service(
-        practice_a.own_map, name="Juridisch Loket", themes=("juridisch", "werk-en-dagbesteding")
-    )
-    make_service(
-        practice_a.own_map, name="Schuldhulp", description="Hulp als u uw geld niet meer overziet."
-    )
-    goal_add(
-        actor=Actor(user=huisarts_a),
-        consult=consult_4d,
-        text="Overzicht over mijn geld",
-        domain="4d:maatschappelijk",
-    )
-    page = workspace(client_for(huisarts_a), consult_4d)
-    section = page[page.index("Passende voorzieningen") :]
-    assert section.index("Schuldhulp") < section.index("Juridisch Loket")

@@ -80,6 +80,31 @@ def test_the_professional_confirms_or_changes_the_codes(huisarts_a, filled):
     assert e_line == "E: Z01 Armoede/financiële problemen; P02 Acute stressreactie"
 
 
+def test_confirming_the_codes_is_audited(huisarts_a, filled):
+    client_for(huisarts_a).post(
+        reverse("soep", kwargs={"consult_id": filled.public_id}), {"icpc_codes": "Z01"}
+    )
+    event = AuditEvent.objects.get(action="update", object_type="consult")
+    assert (event.user, event.object_id, event.patient_id) == (
+        huisarts_a,
+        str(filled.public_id),
+        filled.patient.public_id,
+    )
+
+
+def test_no_codes_are_confirmed_without_their_audit_record(huisarts_a, filled, monkeypatch):
+    def audit_trail_down(**kwargs):
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr("consult.services.consults.audit_log", audit_trail_down)
+    with pytest.raises(RuntimeError):
+        client_for(huisarts_a).post(
+            reverse("soep", kwargs={"consult_id": filled.public_id}), {"icpc_codes": "Z01"}
+        )
+    filled.refresh_from_db()
+    assert filled.icpc_codes == ""
+
+
 def test_a_bad_code_is_refused_in_dutch(huisarts_a, filled):
     response = client_for(huisarts_a).post(
         reverse("soep", kwargs={"consult_id": filled.public_id}), {"icpc_codes": "schulden"}

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from consult.models import Role
+from consult.models import AuditEvent
 from tests.conftest import client_for, current_code
 from tests.factories import PASSWORD
 
@@ -13,6 +13,30 @@ pytestmark = pytest.mark.django_db
 
 def log_in_with_password(client, user):
     client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
+
+
+def reset_two_factor(beheerder, user):
+    return client_for(beheerder).post(
+        reverse("user_edit", kwargs={"user_id": user.public_id}),
+        {
+            "full_name": user.full_name,
+            "role": user.role,
+            "is_active": "on",
+            "reset_two_factor": "on",
+        },
+    )
+
+
+def device_events(**filters):
+    return list(
+        AuditEvent.objects.filter(object_type="two_factor_device", **filters)
+        .order_by("id")
+        .values_list("action", "user_id", "object_id", "patient_id")
+    )
+
+
+def audit_trail_down(**kwargs):
+    raise RuntimeError("audit trail unavailable")
 
 
 def test_password_alone_does_not_reach_patient_data(client, huisarts_a, patient_a):
@@ -93,16 +117,57 @@ def test_next_cannot_send_the_user_elsewhere(client, huisarts_a):
 def test_beheerder_resets_a_lost_phone(beheerder_a, huisarts_a):
     client_for(huisarts_a)
     assert TOTPDevice.objects.filter(user=huisarts_a).exists()
-    client_for(beheerder_a).post(
-        reverse("user_edit", kwargs={"user_id": huisarts_a.public_id}),
-        {
-            "full_name": huisarts_a.full_name,
-            "role": Role.HUISARTS,
-            "is_active": "on",
-            "reset_two_factor": "on",
-        },
-    )
+    reset_two_factor(beheerder_a, huisarts_a)
     assert not TOTPDevice.objects.filter(user=huisarts_a).exists()
+
+
+def test_linking_the_app_is_audited(client, huisarts_a):
+    log_in_with_password(client, huisarts_a)
+    client.get(reverse("two_factor_setup"))
+    client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(user=huisarts_a)
+    client.post(reverse("two_factor_setup"), {"token": current_code(device)})
+    owner = str(huisarts_a.public_id)
+    assert device_events() == [
+        ("create", huisarts_a.pk, owner, None),
+        ("update", huisarts_a.pk, owner, None),
+    ]
+
+
+def test_a_wrong_code_at_setup_confirms_nothing_in_the_audit_trail(client, huisarts_a):
+    log_in_with_password(client, huisarts_a)
+    client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(user=huisarts_a)
+    wrong = f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
+    client.post(reverse("two_factor_setup"), {"token": wrong})
+    assert [event[0] for event in device_events()] == ["create"]
+
+
+def test_no_confirmation_without_its_audit_record(client, huisarts_a, monkeypatch):
+    log_in_with_password(client, huisarts_a)
+    client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(user=huisarts_a)
+    monkeypatch.setattr("consult.services.two_factor.audit_log", audit_trail_down)
+    with pytest.raises(RuntimeError):
+        client.post(reverse("two_factor_setup"), {"token": current_code(device)})
+    device.refresh_from_db()
+    assert not device.confirmed
+
+
+def test_a_reset_is_audited_as_the_beheerders_act(beheerder_a, huisarts_a):
+    client_for(huisarts_a)
+    reset_two_factor(beheerder_a, huisarts_a)
+    assert device_events(user=beheerder_a) == [
+        ("delete", beheerder_a.pk, str(huisarts_a.public_id), None)
+    ]
+
+
+def test_no_reset_without_its_audit_record(beheerder_a, huisarts_a, monkeypatch):
+    client_for(huisarts_a)
+    monkeypatch.setattr("consult.services.two_factor.audit_log", audit_trail_down)
+    with pytest.raises(RuntimeError):
+        reset_two_factor(beheerder_a, huisarts_a)
+    assert TOTPDevice.objects.filter(user=huisarts_a, confirmed=True).exists()
 
 
 def test_can_be_switched_off_for_a_demo(client, huisarts_a, settings):

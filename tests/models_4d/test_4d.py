@@ -184,9 +184,12 @@ def test_priorities_become_goal_suggestions(huisarts_a, consult_4d):
     content = client.get(
         reverse("consult_step", kwargs={"consult_id": consult_4d.public_id, "step_slug": "plan"})
     ).content.decode()
-    assert "Overnemen als doel" in content
-    assert 'value="Schulden"' in content
-    assert 'value="Slecht slapen"' not in content
+    suggestions = content[content.index('id="goal-suggestions"') :]
+    suggestions = suggestions[: suggestions.index("</section>")]
+    assert "Overnemen als doel" in suggestions
+    assert f'value="4d_entry:{debts.public_id}"' in suggestions
+    assert "Schulden" in suggestions
+    assert "Slecht slapen" not in suggestions
 
 
 def test_look_along_shows_diagram_and_plan_but_no_notes(huisarts_a, consult_4d, patient_a):

@@ -22,8 +22,9 @@ from django.utils.translation import gettext, ngettext
 
 import brede_gesprek.urls
 from consult.models import Role
-from sociale_kaart import csv_io
-from sociale_kaart.csv_io import COLUMN_NAMES, import_csv
+from sociale_kaart.csv_io import importing
+from sociale_kaart.csv_io.columns import COLUMN_NAMES, COLUMNS
+from sociale_kaart.csv_io.importing import import_csv
 from sociale_kaart.csv_models import ImportJob, ImportStatus
 from sociale_kaart.models import Service, ServiceArea, ServiceMap, ServiceRevision
 from sociale_kaart.search import Filters, search
@@ -245,7 +246,7 @@ def test_comma_separated_with_a_byte_order_mark_and_windows_line_ends(manager_a)
 
 
 def test_the_progress_is_shown_while_it_imports(manager_a, monkeypatch):
-    monkeypatch.setattr(csv_io, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
     rows = [service_row(sleutel=f"dienst-{n}", naam=f"Dienst {n}") for n in range(5)]
     page = import_file(client_for(manager_a), make_csv(rows))
 
@@ -517,7 +518,7 @@ def test_the_import_runs_once(manager_a):
 
 
 def test_leaving_the_page_halfway_changes_nothing(manager_a, monkeypatch):
-    monkeypatch.setattr(csv_io, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
     client = client_for(manager_a)
     rows = [service_row(sleutel=f"dienst-{n}", naam=f"Dienst {n}") for n in range(5)]
     job, _page = check(client, make_csv(rows))
@@ -538,6 +539,27 @@ def test_leaving_the_page_halfway_changes_nothing(manager_a, monkeypatch):
     assert Service.objects.count() == 0
     job.refresh_from_db()
     assert job.status == ImportStatus.CHECKED
+
+
+def test_an_import_that_fails_halfway_changes_nothing_and_can_be_run_again(manager_a, monkeypatch):
+    client = client_for(manager_a)
+    job, _page = check(client, make_csv(THREE))
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(importing, "refresh_search_vectors", fail)
+    page = run(client, job)
+
+    assert text_of(
+        "The import failed and nothing was changed. Try again; if it fails again, "
+        "tell the application manager."
+    ) in plain(page)
+    assert Service.objects.count() == 0
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED
+    monkeypatch.undo()
+    assert count_row(run(client, job), "New services", 3)
 
 
 def test_without_a_choice_nothing_is_imported(manager_a):
@@ -782,8 +804,10 @@ def test_posting_without_a_file_asks_for_one(manager_a):
 
 def test_the_import_page_shows_the_column_layout(beheerder_a):
     page = client_for(beheerder_a).get(reverse("service_import")).content.decode()
-    for name in COLUMN_NAMES:
-        assert f"<code>{name}</code>" in page
+    for column in COLUMNS:
+        assert f"<code>{column.name}</code>" in page
+        with translation.override("nl"):
+            assert str(column.hint) in plain(page)
     assert "<code>geld-en-schulden</code>" in page
     assert "<code>eigen-bijdrage</code>" in page
 

@@ -1,0 +1,75 @@
+"""The shared plan as every screen and document reads it: the workspace, the
+look-along view, the SOEP block, the FHIR export, the printed plan and the patient's
+copy. A selector reads and never writes; it runs a fixed number of queries, however
+big the plan."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from consult.models import Agreement, Goal, NetworkMember, Plan, Referral
+from consult.registry import Text, domain_label
+from sociale_kaart.models import Theme
+
+
+@dataclass(frozen=True)
+class GoalView:
+    goal: Goal
+    number: int  # its place on the plan: 1 is what matters most to the patient
+    domain_label: Text
+    themes: list[Theme]
+    agreements: list[Agreement]
+    referrals: list[Referral]  # every status, declined included
+
+
+@dataclass(frozen=True)
+class PlanView:
+    plan: Plan
+    goals: list[GoalView]
+    network: list[NetworkMember]
+    # Every referral of the plan, also those of no goal or of a removed goal.
+    referrals: list[Referral]
+
+
+def plan_view(
+    *, patient_id: int, include_removed: bool = False, with_events: bool = False
+) -> PlanView | None:
+    """The patient's plan, or None while it has none. `include_removed` keeps removed
+    goals, agreements and people (the patient's copy shows the whole record);
+    `with_events` prefetches each referral's history, read as `referral.events.all()`."""
+    plan = Plan.objects.filter(patient_id=patient_id).first()
+    if plan is None:
+        return None
+    goals = plan.goals.all() if include_removed else plan.goals.active()
+    agreements = Agreement.objects.filter(goal__plan=plan)
+    if not include_removed:
+        agreements = agreements.active().filter(goal__removed_at__isnull=True)
+    network = plan.network.all() if include_removed else plan.network.active()
+    referrals = plan.referrals.select_related("service")
+    if with_events:
+        referrals = referrals.prefetch_related("events")
+    referral_list = list(referrals)
+    agreements_of: defaultdict[int, list[Agreement]] = defaultdict(list)
+    for agreement in agreements.order_by("position", "created_at"):
+        agreements_of[agreement.goal_id].append(agreement)
+    referrals_of: defaultdict[int, list[Referral]] = defaultdict(list)
+    for referral in referral_list:
+        if referral.goal_id is not None:
+            referrals_of[referral.goal_id].append(referral)
+    return PlanView(
+        plan=plan,
+        goals=[
+            GoalView(
+                goal=goal,
+                number=number,
+                domain_label=domain_label(goal.domain),
+                themes=list(goal.themes.all()),
+                agreements=agreements_of[goal.pk],
+                referrals=referrals_of[goal.pk],
+            )
+            for number, goal in enumerate(
+                goals.prefetch_related("themes").order_by("position", "created_at"), start=1
+            )
+        ],
+        network=list(network),
+        referrals=referral_list,
+    )

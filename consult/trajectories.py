@@ -1,0 +1,79 @@
+"""Consults that continue each other (KOP sessions, EMBOSS cycles), and the patient's
+timeline: every consult of every model grouped by trajectory, with each model's
+summary line and series."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from consult.models import Consult, Patient
+from consult.registry import ConversationModel, TimelineSeries, get_conversation_model
+
+
+def trajectory_of(consult: Consult) -> list[Consult]:
+    """Every session of the consult's trajectory, first session first."""
+    return list(
+        Consult.objects.filter(
+            patient_id=consult.patient_id, trajectory_id=consult.trajectory_id
+        ).order_by("session_number")
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    consult: Consult
+    model: ConversationModel | None
+    summary: str
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """One consult, or a chain of them, newest session first."""
+
+    entries: list[TimelineEntry]
+
+    @property
+    def latest(self) -> TimelineEntry:
+        return self.entries[0]
+
+    @property
+    def can_continue(self) -> bool:
+        model = self.latest.model
+        return model is not None and model.continuable
+
+
+@dataclass(frozen=True)
+class PatientTimeline:
+    trajectories: list[Trajectory]
+    series: list[TimelineSeries]
+
+
+def patient_timeline(patient: Patient) -> PatientTimeline:
+    """One query for the consults, then one call per model for all its consults: the
+    number of queries does not grow with the history."""
+    consults = list(patient.consults.select_related("started_by").order_by("-started_at", "-id"))
+    by_model: dict[str, list[Consult]] = defaultdict(list)
+    for consult in consults:
+        by_model[consult.model_slug].append(consult)
+    summaries: dict[int, str] = {}
+    series: list[TimelineSeries] = []
+    for slug, of_model in by_model.items():
+        model = get_conversation_model(slug)
+        if model is None:
+            continue
+        timeline = model.timeline(of_model)
+        summaries.update(timeline.summaries)
+        series.extend(timeline.series)
+    groups: dict[object, list[TimelineEntry]] = {}
+    for consult in consults:
+        groups.setdefault(consult.trajectory_id, []).append(
+            TimelineEntry(
+                consult=consult,
+                model=get_conversation_model(consult.model_slug),
+                summary=summaries.get(consult.pk, ""),
+            )
+        )
+    trajectories = [
+        Trajectory(entries=sorted(entries, key=lambda e: -e.consult.session_number))
+        for entries in groups.values()
+    ]
+    return PatientTimeline(trajectories=trajectories, series=series)

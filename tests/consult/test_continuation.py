@@ -1,0 +1,127 @@
+"""Consults that continue each other: KOP session 3 of 8, the next EMBOSS cycle."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from consult.access import Actor
+from consult.models import AuditEvent, Consult
+from consult.services.consults import consult_start
+from tests.conftest import client_for
+from tests.factories import ConsentFactory, PatientFactory
+from tests.throwaway_model import SLUG, throwaway_model  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def patient(practice_a, huisarts_a):
+    patient = PatientFactory.create(practice=practice_a)
+    ConsentFactory.create(patient=patient, given_to=huisarts_a, recorded_by=huisarts_a)
+    return patient
+
+
+@pytest.fixture
+def first(throwaway_model, patient, huisarts_a):  # noqa: F811
+    return consult_start(actor=Actor(user=huisarts_a), patient=patient, model_slug=SLUG)
+
+
+def test_continuing_links_the_sessions_and_hands_the_model_the_earlier_one(
+    throwaway_model,  # noqa: F811
+    first,
+    patient,
+    poh_a,
+):
+    second = consult_start(
+        actor=Actor(user=poh_a), patient=patient, model_slug=SLUG, continues=first
+    )
+    assert second.continues == first
+    assert second.session_number == 2
+    assert second.trajectory_id == first.trajectory_id
+    assert ("continue", (second.pk, first.pk)) in throwaway_model.calls
+    first.refresh_from_db()
+    assert first.finished_at is not None
+    assert AuditEvent.objects.filter(
+        object_type="consult", object_id=str(first.public_id), action="update"
+    ).exists()
+    third = consult_start(
+        actor=Actor(user=poh_a), patient=patient, model_slug=SLUG, continues=second
+    )
+    assert third.session_number == 3
+
+
+def test_continuing_is_refused_for_another_patient_model_or_practice_or_twice(
+    first, patient, practice_a, huisarts_a, consult_4d, huisarts_b, practice_b
+):
+    actor = Actor(user=huisarts_a)
+    other = PatientFactory.create(practice=practice_a)
+    ConsentFactory.create(patient=other, given_to=huisarts_a, recorded_by=huisarts_a)
+    with pytest.raises(ValidationError, match="hetzelfde model en dezelfde patiënt"):
+        consult_start(actor=actor, patient=other, model_slug=SLUG, continues=first)
+    with pytest.raises(ValidationError, match="hetzelfde model en dezelfde patiënt"):
+        consult_start(actor=actor, patient=patient, model_slug="4d", continues=first)
+    with pytest.raises(ValidationError, match="niet in sessies"):
+        consult_start(
+            actor=actor, patient=consult_4d.patient, model_slug="4d", continues=consult_4d
+        )
+    outsider_patient = PatientFactory.create(practice=practice_b)
+    ConsentFactory.create(patient=outsider_patient, given_to=huisarts_b, recorded_by=huisarts_b)
+    with pytest.raises(ValidationError):
+        consult_start(
+            actor=Actor(user=huisarts_b),
+            patient=outsider_patient,
+            model_slug=SLUG,
+            continues=first,
+        )
+    consult_start(actor=actor, patient=patient, model_slug=SLUG, continues=first)
+    with pytest.raises(ValidationError, match="al voortgezet"):
+        consult_start(actor=actor, patient=patient, model_slug=SLUG, continues=first)
+    assert Consult.objects.filter(model_slug=SLUG).count() == 2
+
+
+def test_the_patient_page_continues_a_trajectory_and_refuses_a_foreign_consult(
+    first, patient, huisarts_a, huisarts_b, practice_b
+):
+    client = client_for(huisarts_a)
+    page = client.get(reverse("patient_detail", kwargs={"patient_id": patient.public_id}))
+    assert "Start ronde 2" in page.content.decode()
+    response = client.post(
+        reverse("consult_new", kwargs={"patient_id": patient.public_id}),
+        {"model_slug": SLUG, "continues": str(first.public_id)},
+    )
+    second = Consult.objects.get(session_number=2)
+    assert response["Location"] == reverse(
+        "consult_detail", kwargs={"consult_id": second.public_id}
+    )
+    # A consult id of another patient is not found under this patient.
+    stranger = PatientFactory.create(practice=practice_b)
+    ConsentFactory.create(patient=stranger, given_to=huisarts_b, recorded_by=huisarts_b)
+    foreign = consult_start(actor=Actor(user=huisarts_b), patient=stranger, model_slug=SLUG)
+    refused = client.post(
+        reverse("consult_new", kwargs={"patient_id": patient.public_id}),
+        {"model_slug": SLUG, "continues": str(foreign.public_id)},
+    )
+    assert refused.status_code == 404
+    assert Consult.objects.filter(patient=patient).count() == 2
+
+
+def test_the_workspace_shows_the_session_and_opens_earlier_ones_read_only(
+    first, patient, huisarts_a
+):
+    second = consult_start(
+        actor=Actor(user=huisarts_a), patient=patient, model_slug=SLUG, continues=first
+    )
+    client = client_for(huisarts_a)
+    page = client.get(reverse("consult_detail", kwargs={"consult_id": second.public_id}))
+    content = page.content.decode()
+    assert "Proefmodel · ronde 2" in content
+    assert reverse("consult_detail", kwargs={"consult_id": first.public_id}) in content
+    earlier = client.get(reverse("consult_detail", kwargs={"consult_id": first.public_id}))
+    assert "dit gesprek kun je lezen, niet meer wijzigen" in earlier.content.decode()
+    refused = client.post(
+        reverse("step_done", kwargs={"consult_id": first.public_id, "step_slug": "een"}),
+        follow=True,
+    )
+    assert "afgerond" in refused.content.decode()
+    first.refresh_from_db()
+    assert first.completed_steps == []
