@@ -74,6 +74,13 @@ def step_done(request: HttpRequest, consult_id: UUID, step_slug: str) -> HttpRes
     try:
         step_complete(actor=actor, consult=consult, step_slug=step.slug)
     except ValidationError as error:
+        # The model may refuse (not ready yet): say why on the step itself.
+        if is_htmx_swap_of(request, "step"):
+            response = render_workspace(
+                request, actor, consult, model, step, step_error=" ".join(error.messages)
+            )
+            response.status_code = 422
+            return response
         messages.error(request, " ".join(error.messages))
         return redirect("consult_step", consult_id=consult.public_id, step_slug=step.slug)
     following = next_step(model, step) or step

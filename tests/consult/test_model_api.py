@@ -129,6 +129,9 @@ def test_on_step_done_can_refuse_a_step_with_its_message(consult, huisarts_a):
     done = reverse("step_done", kwargs={"consult_id": consult.public_id, "step_slug": "twee"})
     page = client.post(done, follow=True).content.decode()
     assert "Eerst een doel, dan stap twee." in page
+    swapped = client.post(done, headers={"HX-Request": "true", "HX-Target": "step"})
+    assert swapped.status_code == 422
+    assert "Eerst een doel, dan stap twee." in swapped.content.decode()
     consult.refresh_from_db()
     assert "twee" not in consult.completed_steps
     goal_add(actor=Actor(user=huisarts_a), consult=consult, text="Rust")
