@@ -187,3 +187,13 @@ def test_seed_demo_is_idempotent_and_covers_the_cases():
         Practice.objects.get(name="Huisartsenpraktijk De Linde").shared_map
         == services[0].service_map
     )
+
+
+def test_a_refused_form_gets_a_plain_dutch_page(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/inloggen/", {"username": "x"})
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "Laad de pagina opnieuw" in content or "laad de pagina opnieuw" in content
+    assert "<style" not in content

@@ -86,10 +86,17 @@ def render_trend_svg(series: TimelineSeries) -> str:
             f'<text x="{PLOT_LEFT - 8}" y="{y + 5:.1f}" font-size="14" text-anchor="end" '
             f'fill="#4a5566">{tick:g}</text>'
         )
-    for day in _date_labels(dates):
+    labels = _date_labels(dates)
+    for day in labels:
+        # The first and last labels line up with the plot's edges, inside the chart.
+        anchor = "middle"
+        if len(labels) > 1 and day == labels[0]:
+            anchor = "start"
+        elif len(labels) > 1 and day == labels[-1]:
+            anchor = "end"
         parts.append(
             f'<text x="{x_of(day):.1f}" y="{PLOT_BOTTOM + 24}" font-size="14" '
-            f'text-anchor="middle" fill="#4a5566">{day:%d-%m-%Y}</text>'
+            f'text-anchor="{anchor}" fill="#4a5566">{day:%d-%m-%Y}</text>'
         )
     for index, line in enumerate(series.lines):
         colour, dash = COLOURS[index % len(COLOURS)], DASHES[index % len(DASHES)]

@@ -15,9 +15,11 @@ def consent_record(*, actor: Actor, patient: Patient, given_on: date, given_to: 
         raise ValidationError({"given_on": _("Consent cannot be given on a date in the future.")})
     if given_to.practice_id != patient.practice_id or not given_to.is_clinician:
         raise ValidationError({"given_to": _("Choose a GP or practice nurse of this practice.")})
-    if patient.consents.current().exists():
-        raise ValidationError(_("This patient has already given consent."))
     with transaction.atomic():
+        # Lock the patient so a second, simultaneous recording waits and then sees this one.
+        Patient.objects.select_for_update().filter(pk=patient.pk).first()
+        if patient.consents.current().exists():
+            raise ValidationError(_("This patient has already given consent."))
         consent = Consent.objects.create(
             patient=patient, given_on=given_on, given_to=given_to, recorded_by=actor.user
         )

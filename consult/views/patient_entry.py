@@ -24,8 +24,9 @@ SEND = "versturen"
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
+    # The site's Referrer-Policy (same-origin) keeps the token from other sites; a
+    # stricter one would make the browser send "Origin: null", which CSRF refuses.
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -79,7 +80,7 @@ def patient_entry_screen(request: HttpRequest, token: str, screen_key: str) -> H
         raise Http404
     number = [s.key for s in entry.screens].index(screen.key) + 1
     if request.method == "POST":
-        form = screen.form_class(request.POST)
+        form = screen.form_class(request.POST, label_suffix="")
         if form.is_valid():
             link = link_save_answers(
                 visitor=visitor, link=link, screen_key=screen.key, answers=form.cleaned_data
@@ -92,7 +93,7 @@ def patient_entry_screen(request: HttpRequest, token: str, screen_key: str) -> H
             return redirect("patient_entry_screen", token=token, screen_key=following.key)
         status = 400
     else:
-        form = screen.form_class(initial=link.answers.get(screen.key))
+        form = screen.form_class(initial=link.answers.get(screen.key), label_suffix="")
         status = 200
     previous = entry.screens[number - 2] if number > 1 else None
     context = {

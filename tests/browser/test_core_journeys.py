@@ -7,13 +7,14 @@ script error or a 5xx answer; `axe_check` fails on serious or critical violation
 Screenshots for review go to /tmp/shots/."""
 
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from consult.access import Actor
 from consult.models import Consult, FlagLevel, Patient, PatientLink
@@ -25,8 +26,8 @@ from tests.throwaway_model import SLUG, throwaway_model  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/shots")
-PHONE = {"width": 390, "height": 844}
+SHOTS = Path(tempfile.gettempdir()) / "shots"  # /tmp/shots, for review
+PHONE: ViewportSize = {"width": 390, "height": 844}
 FLAG_TEXT = "Gedachten aan de dood genoemd"
 
 
@@ -43,9 +44,9 @@ def consented(patient: Patient, user) -> Patient:
     return patient
 
 
-def shoot(page: Page, name: str) -> None:
+def shoot(page: Page, name: str, *, full_page: bool = True) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+    page.screenshot(path=SHOTS / f"{name}.png", full_page=full_page)
 
 
 @pytest.fixture
@@ -100,16 +101,17 @@ def test_continue_a_trajectory_and_read_the_earlier_round(
     expect(head.locator("h2")).to_have_text("Proefmodel · ronde 2")
     sessions = page.get_by_role("navigation", name="Sessies van dit traject")
     expect(sessions.locator("[aria-current=page]")).to_have_text("Ronde 2")
-    expect(page.locator("#step").get_by_role("button", name="Klaar, volgende: Stap twee")).to_be_visible()
+    expect(
+        page.locator("#step").get_by_role("button", name="Klaar, volgende: Stap twee")
+    ).to_be_visible()
     axe_check(page)
+    shoot(page, "ronde-2-workspace", full_page=False)
 
     # Round 1 opens read-only: the notice, and no button that changes anything.
     sessions.get_by_role("link", name="Ronde 1").click()
     expect(page).to_have_url(f"{live_server.url}{consult_path(first)}")
     expect(head.locator("h2")).to_have_text("Proefmodel · ronde 1")
-    expect(page.locator("p.notice")).to_contain_text(
-        "dit gesprek kun je lezen, niet meer wijzigen"
-    )
+    expect(page.locator("p.notice")).to_contain_text("dit gesprek kun je lezen, niet meer wijzigen")
     expect(page.locator("p.notice")).to_contain_text("Afgerond op")
     main = page.locator("main")
     expect(main.get_by_role("button", name=re.compile("^Klaar, volgende"))).to_have_count(0)
@@ -157,12 +159,11 @@ def test_a_flag_shows_in_another_models_consult_until_closed_with_a_reason(
     # The 4D workspace of the same patient shows the flag in the banner.
     log_in(page, huisarts_a)
     page.goto(consult_path(consult_4d))
-    banner_flags = page.locator("section.patient-banner").get_by_role(
-        "list", name="Signalen"
-    )
+    banner_flags = page.locator("section.patient-banner").get_by_role("list", name="Signalen")
     expect(banner_flags).to_contain_text(FLAG_TEXT)
     expect(banner_flags).to_contain_text("Acuut risico")
     axe_check(page)
+    shoot(page, "flag-banner-4d", full_page=False)
 
     # The look-along view, for the patient's eyes, never shows it.
     page.get_by_role("link", name="Meekijken met de patiënt").click()
@@ -371,3 +372,16 @@ def test_the_timeline_shows_trajectories_newest_first_and_the_trend(
             f"the patient page is wider than {width} px"
         )
         shoot(page, f"timeline-{width}")
+
+    # Every label of the chart is drawn inside it, none cut off at an edge.
+    cut_off = chart.evaluate(
+        """svg => {
+          const box = svg.viewBox.baseVal;
+          return [...svg.querySelectorAll("text")].filter(text => {
+            const b = text.getBBox();
+            return b.x < box.x || b.y < box.y
+              || b.x + b.width > box.x + box.width || b.y + b.height > box.y + box.height;
+          }).map(text => text.textContent);
+        }"""
+    )
+    assert cut_off == [], f"chart labels cut off at the edge: {cut_off}"
