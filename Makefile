@@ -62,6 +62,7 @@ bench: install
 	$(RUN) python bench/search.py
 	$(RUN) python bench/import_csv.py
 	$(RUN) python bench/pdf.py
+	$(RUN) python bench/charts.py
 	@if pg_isready -q -h 127.0.0.1 2>/dev/null; then \
 	  DATABASE_URL=$(BENCH_PG_URL) $(RUN) python bench/run.py && \
 	  DATABASE_URL=$(BENCH_PG_URL) $(RUN) python bench/search.py && \

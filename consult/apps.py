@@ -10,6 +10,8 @@ class ConsultConfig(AppConfig):
         from consult.autosave import EditableKind, register_editable
         from consult.models import Agreement, Goal, NetworkMember, Plan
         from consult.plan_forms import AgreementForm, GoalForm, NetworkMemberForm, PlanForm
+        from consult.refer_from_kaart import refer_context_from_consult
+        from sociale_kaart.referring import register_refer_context
 
         register_editable(EditableKind("plan", Plan, PlanForm, patient_path="patient"))
         register_editable(EditableKind("goal", Goal, GoalForm, patient_path="plan__patient"))
@@ -21,3 +23,4 @@ class ConsultConfig(AppConfig):
                 "network_member", NetworkMember, NetworkMemberForm, patient_path="plan__patient"
             )
         )
+        register_refer_context(refer_context_from_consult)

@@ -1,13 +1,15 @@
 """Saving as you type, without silent overwrites.
 
 Every editable record (a goal, an agreement, a 4D entry, ...) carries a version. The
-browser sends the field that changed together with the version it last saw. A save
-against a stale version is refused with both texts, unless the stored value already
-equals what was sent. Model apps register their record kinds here, so the one
-autosave endpoint in `consult` serves all of them.
+browser sends the field that changed together with the version it last saw and the
+field's base: the value it last knew the server to have. When the record was saved
+since (another field, another person, or this page's own save still on its way), the
+field is saved all the same if what is stored for it is still its base; only a field
+someone else changed is a conflict, refused with both texts. Model apps register
+their record kinds here, so the one autosave endpoint in `consult` serves all of them.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -24,6 +26,8 @@ from consult.audit import audit_log
 from consult.models import AuditAction, Consult, Versioned
 
 type FormClass = type[forms.ModelForm]
+
+BASE_PREFIX = "base:"
 
 
 @dataclass(frozen=True)
@@ -88,22 +92,53 @@ def _require_open(finished_at: Any) -> None:
         raise ValidationError(_("This conversation is finished and can no longer be changed."))
 
 
+def _widget_names(form: forms.BaseForm, name: str) -> set[str]:
+    """The names under which the form field `name` arrives in a POST."""
+    html_name = form.add_prefix(name)
+    widget = form.fields[name].widget
+    if isinstance(widget, forms.MultiWidget):
+        suffixes: list[str] = getattr(widget, "widgets_names", [])
+        return {html_name + suffix for suffix in suffixes}
+    return {html_name}
+
+
+def _clean_one(form: forms.BaseForm, name: str, data: Mapping[str, Any]) -> Any:
+    """One field's value from `data`, cleaned as the form would clean it."""
+    form_field = form.fields[name]
+    raw = form_field.widget.value_from_datadict(data, form.files, form.add_prefix(name))
+    value = form_field.clean(raw)
+    form.cleaned_data = {name: value}
+    clean_method = getattr(form, f"clean_{name}", None)
+    return clean_method() if clean_method is not None else value
+
+
 def clean_fields(kind: EditableKind, record: Versioned, data: Mapping[str, Any]) -> dict[str, Any]:
     """Validate the fields present in `data` (prefixed with the record's id), as the
-    record's form would. Raises ValidationError keyed by field name."""
+    record's form would. Raises ValidationError keyed by field name, or without a
+    field when a name is not one of the record's fields or no field was sent."""
     form = kind.form_class(data=data, instance=record, prefix=str(record.public_id))
-    present = [name for name in form.fields if form.add_prefix(name) in data]
+    sent = {key for key in data if key.startswith(form.add_prefix(""))}
+    known = {form.add_prefix("version")}.union(*(_widget_names(form, n) for n in form.fields))
+    unknown = sorted(sent - known)
+    if unknown:
+        raise ValidationError(
+            _("This record has no field “%(name)s”. Reload the page.")
+            % {"name": unknown[0].removeprefix(form.add_prefix(""))}
+        )
+    # A field counts as sent when its value is, or its base: an unticked checkbox of a
+    # form posted without JavaScript sends only its base.
+    present = [
+        name
+        for name in form.fields
+        if _widget_names(form, name) & sent or base_name(form.add_prefix(name)) in data
+    ]
+    if not present:
+        raise ValidationError(_("No field was sent. Reload the page and try again."))
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     for name in present:
-        form_field = form.fields[name]
-        raw = form_field.widget.value_from_datadict(data, form.files, form.add_prefix(name))
         try:
-            value = form_field.clean(raw)
-            form.cleaned_data = {name: value}
-            clean_method = getattr(form, f"clean_{name}", None)
-            if clean_method is not None:
-                value = clean_method()
+            value = _clean_one(form, name, data)
             record._meta.get_field(name).run_validators(value)  # type: ignore[union-attr]
         except ValidationError as error:
             errors[name] = error.messages
@@ -114,6 +149,30 @@ def clean_fields(kind: EditableKind, record: Versioned, data: Mapping[str, Any])
     return cleaned
 
 
+def base_name(html_name: str) -> str:
+    """Where a field's base is posted: the value the browser last knew the server to
+    have for that field (more than one while earlier saves are still on their way)."""
+    return f"{BASE_PREFIX}{html_name}"
+
+
+def clean_bases(
+    kind: EditableKind, record: Versioned, data: Mapping[str, Any], names: Iterable[str]
+) -> dict[str, list[Any]]:
+    """The bases posted for the fields `names`, cleaned as their values are; a base
+    that does not clean is left out (it cannot be what is stored)."""
+    form = kind.form_class(instance=record, prefix=str(record.public_id))
+    getlist = getattr(data, "getlist", lambda key: [data[key]] if key in data else [])
+    bases: dict[str, list[Any]] = {}
+    for name in names:
+        html_name = form.add_prefix(name)
+        for raw in getlist(base_name(html_name)):
+            try:
+                bases.setdefault(name, []).append(_clean_one(form, name, {html_name: raw}))
+            except ValidationError:
+                continue
+    return bases
+
+
 def record_save(
     *,
     actor: Actor,
@@ -121,18 +180,48 @@ def record_save(
     record: Versioned,
     values: Mapping[str, Any],
     version: int,
+    bases: Mapping[str, Sequence[Any]] | None = None,
 ) -> Versioned:
-    """Save the given field values if the record is still at `version`, with its audit
-    record in the same transaction. The record comes from EditableKind.locate, which
-    annotated its consult's state."""
+    """Save the given field values, with the record's audit record in the same
+    transaction. The record comes from EditableKind.locate, which annotated its
+    consult's state.
+
+    At `version` nobody saved the record since the browser saw it. At a later version
+    each field is judged by itself: when what is stored is still one of the field's
+    `bases` (nobody else changed this field) or already the value sent, the field is
+    saved; otherwise it is a conflict, raised as StaleVersion with both texts after the
+    fields without a conflict are saved. A field sent unchanged (its value is its one
+    base: a whole form posted without JavaScript) is left as it is stored."""
     _require_open(record.consult_finished_at)  # type: ignore[attr-defined]
+    bases = bases or {}
+    values = {name: value for name, value in values.items() if list(bases.get(name, ())) != [value]}
+    if not values:
+        return record
     now = timezone.now()
+    manager = type(record)._default_manager
+    conflicts: list[str] = []
     with transaction.atomic():
-        changed = (
-            type(record)
-            ._default_manager.filter(pk=record.pk, version=version)
-            .update(**values, version=F("version") + 1, updated_at=now)
+        saved = manager.filter(pk=record.pk, version=version).update(
+            **values, version=F("version") + 1, updated_at=now
         )
+        changed = dict(values) if saved else {}
+        if not saved:
+            current = manager.select_for_update().get(pk=record.pk)
+            stored = {name: getattr(current, name) for name in values}
+            conflicts = [
+                name
+                for name, value in values.items()
+                if stored[name] != value and stored[name] not in bases.get(name, ())
+            ]
+            changed = {
+                name: value
+                for name, value in values.items()
+                if name not in conflicts and stored[name] != value
+            }
+            if changed:
+                manager.filter(pk=record.pk).update(
+                    **changed, version=F("version") + 1, updated_at=now
+                )
         if changed:
             audit_log(
                 actor=actor,
@@ -141,14 +230,17 @@ def record_save(
                 object_id=str(record.public_id),
                 patient_id=record.patient_public_id,  # type: ignore[attr-defined]
             )
-    if not changed:
+    if not saved:
         record.refresh_from_db()
-        stored = {name: getattr(record, name) for name in values}
-        if stored != dict(values):
-            raise StaleVersion(record, stored, values)
-        return record
-    for name, value in values.items():
-        setattr(record, name, value)
-    record.version = version + 1
-    record.updated_at = now
+    else:
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.version = version + 1
+        record.updated_at = now
+    if conflicts:
+        raise StaleVersion(
+            record,
+            {name: getattr(record, name) for name in conflicts},
+            {name: values[name] for name in conflicts},
+        )
     return record

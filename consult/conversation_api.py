@@ -35,7 +35,7 @@ from consult.registry import (
     register,
 )
 from consult.services.consults import consult_start
-from consult.services.flags import flag_raise
+from consult.services.flags import flag_close, flag_raise
 from consult.services.plans import (
     agreement_add,
     goal_add,
@@ -66,6 +66,7 @@ __all__ = [
     "autosave_form",
     "clinician_required",
     "consult_start",
+    "flag_close",
     "flag_raise",
     "get_consult_for",
     "get_patient_for",

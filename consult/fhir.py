@@ -2,8 +2,9 @@
 
 One Patient (HIS number, name, date of birth: no BSN, no contact details), the
 CarePlan (the IZP), a Goal per active goal in the patient's own words, a Condition per
-ICPC code of the consult (confirmed, or suggested from the goals' themes and then
-provisional), a ServiceRequest per referral, and a CareTeam for the people involved.
+ICPC-1-NL code of the consult (confirmed, or suggested from the goals and priorities
+the patient chose and then provisional), a ServiceRequest per referral, and a CareTeam
+for the people involved.
 Every entry has a `urn:uuid:` fullUrl and every reference points inside the bundle.
 Never clinical notes, risk flags or internal remarks.
 
@@ -29,15 +30,17 @@ from consult.models import (
     ReferralStatus,
     WhoKind,
 )
+from consult.registry import get_conversation_model
 from consult.selectors.plans import GoalView, plan_view
-from consult.soep import parse_codes
+from consult.soep import parse_codes, suggested_codes
 
 type Resource = dict[str, Any]
 
 # The practice's own HIS numbers: one system per practice, as numbers repeat across them.
 HIS_NUMBER_SYSTEM = "https://brede-gesprek.example/fhir/his-patientnummer/"
 AGB_SYSTEM = "http://fhir.nl/fhir/NamingSystem/agb-z"
-ICPC2_SYSTEM = "http://hl7.org/fhir/sid/icpc-2"
+# Dutch GPs code with ICPC-1 in the NHG's version (ICPC-1-NL), not with ICPC-2.
+ICPC_SYSTEM = "http://hl7.org/fhir/sid/icpc-1-nl"
 GOAL_PRIORITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/goal-priority"
 CONDITION_CLINICAL_SYSTEM = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 CONDITION_VERIFICATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
@@ -85,10 +88,10 @@ def plan_bundle(consult: Consult, *, now: datetime | None = None) -> Resource:
     codes = (
         parse_codes(consult.icpc_codes)
         if confirmed
-        else icpc.suggest({theme.slug for goal in goals for theme in goal.themes})
+        else suggested_codes(consult, get_conversation_model(consult.model_slug), view)
     )
     # Conditions have no row of their own: a stable id per consult and code.
-    conditions = [(uuid.uuid5(consult.public_id, f"icpc-2/{code}"), code) for code in codes]
+    conditions = [(uuid.uuid5(consult.public_id, f"icpc-1-nl/{code}"), code) for code in codes]
     goal_ids = {goal.goal.pk: goal.goal.public_id for goal in goals}
 
     resources: list[tuple[uuid.UUID, Resource]] = [(patient.public_id, _patient(consult))]
@@ -243,7 +246,7 @@ def _goal(patient: Patient, view: GoalView) -> Resource:
 
 
 def _condition(patient: Patient, code: str, *, confirmed: bool) -> Resource:
-    coding = {"system": ICPC2_SYSTEM, "code": code}
+    coding = {"system": ICPC_SYSTEM, "code": code}
     title = icpc.title(code)
     if title:
         coding["display"] = title

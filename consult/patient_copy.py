@@ -52,6 +52,8 @@ def patient_record(patient: Patient) -> dict[str, Any]:
                 ],
                 "icpc_codes": consult.icpc_codes,
                 "recorded": model.recorded_data(consult) if model else {},
+                # The same findings in sentences, for the printed copy.
+                "findings": model.findings(consult) if model else [],
             }
         )
     plan = plan_view(patient_id=patient.pk, include_removed=True, with_events=True)

@@ -1,29 +1,60 @@
 """What goes on the patient's printed plan ("Mijn plan"): the patient's own words,
 the goals, what they will do, who helps them with contact details, and when they look
-back. Never clinical notes, risk flags or internal remarks."""
+back. Never clinical notes, risk flags or internal remarks.
+
+The plan speaks as the patient ("ik"). A service's own text (how to sign up) often
+says "u": it is printed as a quotation under the service's name, with every way to
+reach the service beside it, so "sign up on the website" comes with the website."""
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from consult.models import Agreement, Consult, NetworkMember, ReferralStatus, WhoKind
+from django.utils.translation import gettext as _
+
+from consult.evaluation_dates import is_sensible
+from consult.models import Agreement, Consult, ReferralStatus, WhoKind
 from consult.registry import PlanSection, get_conversation_model
 from consult.selectors.plans import plan_view
+from sociale_kaart.models import Service
+from sociale_kaart.phone_display import format_phone
+
+
+@dataclass
+class Action:
+    """Something the patient does themselves."""
+
+    what: str
+    look_back_on: date | None = None
 
 
 @dataclass
 class Helper:
     name: str
     role: str = ""
+    what: str = ""  # what they do for me, as agreed
+    their_words: str = ""  # the service's own text on how to sign up, quoted
     phone: str = ""
+    email: str = ""
+    website: str = ""
     address: str = ""
-    how: str = ""
+    opening_hours: str = ""
 
 
 @dataclass
 class PlanGoal:
     text: str
-    my_actions: list[Agreement] = field(default_factory=list)
+    my_actions: list[Action] = field(default_factory=list)
     helpers: list[Helper] = field(default_factory=list)
+
+
+@dataclass
+class Person:
+    """Someone in the care network."""
+
+    name: str
+    role: str
+    phone: str
+    is_regiehouder: bool
 
 
 @dataclass
@@ -33,9 +64,10 @@ class PlanDocument:
     first_name: str
     what_matters: list[str]
     goals: list[PlanGoal]
-    network: list[NetworkMember]
+    network: list[Person]
     look_back_on: date | None
     chart: str
+    chart_key: str
     printed_on: date
     sections: list[PlanSection] = field(default_factory=list)
 
@@ -45,49 +77,87 @@ def plan_document(consult: Consult, *, today: date) -> PlanDocument:
     practice = consult.practice
     plan = plan_view(patient_id=patient.pk)
     goals: list[PlanGoal] = []
-    network: list[NetworkMember] = []
+    network: list[Person] = []
     look_back: date | None = None
     if plan is not None:
-        look_back = plan.plan.next_evaluation_on
-        network = plan.network
+        look_back = _sensible(plan.plan.next_evaluation_on, today)
+        network = [
+            Person(
+                name=member.name,
+                role=member.role,
+                phone=format_phone(member.phone) if member.phone else "",
+                is_regiehouder=member.is_regiehouder,
+            )
+            for member in plan.network
+        ]
         for goal in plan.goals:
             item = PlanGoal(text=goal.goal.text)
             for agreement in goal.agreements:
                 if agreement.who_kind == WhoKind.PATIENT:
-                    item.my_actions.append(agreement)
-                else:
-                    item.helpers.append(
-                        Helper(name=agreement.who_name or agreement.coordinator, how=agreement.what)
+                    item.my_actions.append(
+                        Action(
+                            what=agreement.what,
+                            look_back_on=_sensible(agreement.evaluate_on, today),
+                        )
                     )
+                else:
+                    item.helpers.append(_agreed_helper(agreement))
             for referral in goal.referrals:
                 if referral.status == ReferralStatus.DECLINED:
                     continue  # a declined referral helps nobody: the patient need not call
-                service = referral.service
-                address = ", ".join(
-                    p
-                    for p in (service.street_address, f"{service.postcode} {service.city}".strip())
-                    if p
-                )
-                item.helpers.append(
-                    Helper(
-                        name=service.name,
-                        role=service.organisation,
-                        phone=service.phone,
-                        address=address,
-                        how=service.how_to_apply,
-                    )
-                )
+                item.helpers.append(_service_helper(referral.service))
             goals.append(item)
     model = get_conversation_model(consult.model_slug)
     return PlanDocument(
         practice_name=practice.name,
-        practice_phone=practice.phone,
+        practice_phone=format_phone(practice.phone) if practice.phone else "",
         first_name=patient.first_name,
         what_matters=model.what_matters(consult) if model else [],
         goals=goals,
         network=network,
         look_back_on=look_back,
         chart=model.chart_svg(consult, for_patient=True) if model else "",
+        chart_key=str(model.chart_key) if model else "",
         printed_on=today,
         sections=model.plan_sections(consult) if model else [],
     )
+
+
+def _sensible(value: date | None, today: date) -> date | None:
+    """A date nobody can have meant (a typo stored before dates were checked) is left
+    off the plan rather than printed."""
+    return value if value is not None and is_sensible(value, today=today) else None
+
+
+def _agreed_helper(agreement: Agreement) -> Helper:
+    roles = {
+        WhoKind.PROFESSIONAL: _("care professional"),
+        WhoKind.ORGANISATION: _("organisation"),
+        WhoKind.INFORMAL: _("family or informal carer"),
+    }
+    role = str(roles.get(WhoKind(agreement.who_kind), ""))
+    name = agreement.who_name or agreement.coordinator
+    if not name:
+        name, role = role.capitalize(), ""
+    return Helper(name=name, role=role, what=agreement.what)
+
+
+def _service_helper(service: Service) -> Helper:
+    place = f"{service.postcode} {service.city}".strip()
+    return Helper(
+        name=service.name,
+        role=service.organisation,
+        their_words=service.how_to_apply,
+        phone=format_phone(service.phone) if service.phone else "",
+        email=service.email,
+        website=_readable_address(service.website),
+        address=", ".join(part for part in (service.street_address, place) if part),
+        opening_hours=service.opening_hours,
+    )
+
+
+def _readable_address(url: str) -> str:
+    """'https://schuldhulp.zonnedal.nl/' -> 'schuldhulp.zonnedal.nl': what a person types."""
+    for scheme in ("https://", "http://"):
+        url = url.removeprefix(scheme)
+    return url.removesuffix("/")

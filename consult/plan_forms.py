@@ -1,6 +1,8 @@
 """Forms of the shared plan. The edit forms double as autosave forms: each field
 saves itself, with the record's version, as soon as it changes."""
 
+import math
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -8,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consult.evaluation_dates import clean_evaluation_date, earliest_new, latest_allowed
 from consult.forms import DateInput
 from consult.models import (
     Agreement,
@@ -42,17 +45,49 @@ def autosave_form[F: forms.BaseForm](
                 "hx-include": f"#version-{record.public_id}",
             }
         )
+        # A browser cuts pasted text at maxlength without a word; over the limit the
+        # save is refused with the limit named at the field instead.
+        if "maxlength" in field.widget.attrs:
+            field.widget.attrs["data-maxlength"] = field.widget.attrs.pop("maxlength")
         if consult.finished_at is not None:
             field.disabled = True
     form.save_url = url  # type: ignore[attr-defined]
     return form
 
 
+# About how many characters fit on one line of a field in the plan panel.
+PANEL_LINE_CHARS = 34
+
+
+def rows_for(text: str, *, least: int = 2, most: int = 10) -> int:
+    """Enough rows to show the whole text without scrolling (where the browser cannot
+    size the field to its content itself)."""
+    lines = sum(max(1, math.ceil(len(line) / PANEL_LINE_CHARS)) for line in text.split("\n"))
+    return max(least, min(most, lines))
+
+
+def limit_evaluation_dates(field: forms.Field, stored: date | None) -> None:
+    """The date picker offers the dates the form accepts (and the one already stored)."""
+    today = timezone.localdate()
+    earliest = earliest_new(today)
+    if stored is not None and stored < earliest:
+        earliest = stored
+    field.widget.attrs.update(
+        {"min": earliest.isoformat(), "max": latest_allowed(today).isoformat()}
+    )
+
+
 class GoalForm(forms.ModelForm):
+    """The goal in the patient's own words: a field as tall as the words."""
+
     class Meta:
         model = Goal
         fields = ["text"]
-        widgets = {"text": forms.TextInput(attrs={"class": "goal-text"})}
+        widgets = {"text": forms.Textarea(attrs={"class": "goal-text"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].widget.attrs["rows"] = rows_for(self.instance.text or "")
 
 
 class AgreementForm(forms.ModelForm):
@@ -60,6 +95,15 @@ class AgreementForm(forms.ModelForm):
         model = Agreement
         fields = ["what", "who_kind", "who_name", "coordinator", "evaluate_on"]
         widgets = {"evaluate_on": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_evaluation_dates(self.fields["evaluate_on"], self.instance.evaluate_on)
+
+    def clean_evaluate_on(self) -> date | None:
+        return clean_evaluation_date(
+            self.cleaned_data["evaluate_on"], stored=self.instance.evaluate_on
+        )
 
 
 class NetworkMemberForm(forms.ModelForm):
@@ -78,6 +122,15 @@ class PlanForm(forms.ModelForm):
         fields = ["next_evaluation_on"]
         widgets = {"next_evaluation_on": DateInput()}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_evaluation_dates(self.fields["next_evaluation_on"], self.instance.next_evaluation_on)
+
+    def clean_next_evaluation_on(self) -> date | None:
+        return clean_evaluation_date(
+            self.cleaned_data["next_evaluation_on"], stored=self.instance.next_evaluation_on
+        )
+
 
 class GoalAddForm(forms.Form):
     text = forms.CharField(label=_("New goal, in the patient's own words"), max_length=300)
@@ -90,11 +143,8 @@ class GoalAddForm(forms.Form):
         field.choices = [("", _("(no domain)")), *domains]
 
 
-class AgreementAddForm(forms.ModelForm):
-    class Meta:
-        model = Agreement
-        fields = ["what", "who_kind", "who_name", "coordinator", "evaluate_on"]
-        widgets = {"evaluate_on": DateInput()}
+class AgreementAddForm(AgreementForm):
+    class Meta(AgreementForm.Meta):
         labels = {"what": _("New agreement: what will be done")}
 
 

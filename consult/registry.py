@@ -132,6 +132,8 @@ class ConversationModel:
     continuable: bool = False
     session_label: Text = ""  # "session", "cycle": how the model names one consult
     patient_entries: Sequence[PatientEntry] = field(default_factory=tuple)
+    # How to read the chart, under it in the printed plan: plain words for the patient.
+    chart_key: Text = ""
 
     def step(self, slug: str) -> Step | None:
         return next((step for step in self.steps if step.slug == slug), None)
@@ -172,7 +174,7 @@ class ConversationModel:
 
     def seed_demo(self, *, patients: Mapping[str, "Patient"], staff: Mapping[str, "User"]) -> None:
         """Add the model's demo conversations. `patients` maps the demo HIS numbers to
-        the patients of the demo practice, `staff` its roles ("huisarts", "poh-ggz",
+        the patients of the demo practice, `staff` its roles ("huisarts", "poh_ggz",
         ...) to its users. Runs on every `seed_demo`: leave what exists as it is."""
 
     def timeline(self, consults: Sequence["Consult"]) -> Timeline:

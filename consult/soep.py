@@ -1,7 +1,8 @@
 """The SOEP summary of a consult, ready to paste into the GP's record system (HIS).
 
 S: the patient's own words; O: the model's findings; E: the problem description with
-ICPC-2 codes (suggested from the plan's themes, confirmed by the professional);
+ICPC-1-NL codes (suggested from the goals and priorities the patient chose, see
+`consult.icpc`, and confirmed by the professional);
 P: goals, agreements, referrals and the evaluation date.
 
 The block stays within MAX_CHARS: Dutch HIS journal fields take a few thousand
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from consult import icpc
 from consult.models import Consult
-from consult.registry import get_conversation_model
+from consult.registry import ConversationModel, get_conversation_model
 from consult.selectors.plans import PlanView, plan_view
 
 MAX_CHARS = 2000
@@ -39,8 +40,7 @@ def parse_codes(value: str) -> list[str]:
 def soep_for(consult: Consult) -> Soep:
     model = get_conversation_model(consult.model_slug)
     plan = plan_view(patient_id=consult.patient_id)
-    goals = plan.goals if plan else []
-    suggested = icpc.suggest({theme.slug for goal in goals for theme in goal.themes})
+    suggested = suggested_codes(consult, model, plan)
     codes = parse_codes(consult.icpc_codes) if consult.icpc_codes else suggested
     words = model.what_matters(consult) if model else []
     sections = {
@@ -50,12 +50,31 @@ def soep_for(consult: Consult) -> Soep:
             % {"model": model.name if model else consult.model_slug}
         ),
         "O": " ".join(model.findings(consult) if model else []) or "—",
-        "E": "; ".join(f"{code} {icpc.title(code)}".strip() for code in codes)
-        + ("" if consult.icpc_codes or not codes else " " + _("(suggested, not yet confirmed)")),
+        "E": (
+            "; ".join(f"{code} {icpc.title(code)}".strip() for code in codes)
+            + ("" if consult.icpc_codes else " " + _("(suggested, not yet confirmed)"))
+            if codes
+            else "—"
+        ),
         "P": _plan_line(plan),
     }
     text, shortened = _fit(sections)
     return Soep(text=text, suggested_codes=suggested, shortened=shortened)
+
+
+def suggested_codes(
+    consult: Consult, model: ConversationModel | None, plan: PlanView | None
+) -> list[str]:
+    """ICPC codes for what the patient chose: the plan's goals (in their words, with
+    their themes) and the priorities of this conversation (its model's suggestions
+    for goals, such as the 4D entries the patient numbered)."""
+    choices = [
+        icpc.Choice(goal.goal.text, frozenset(theme.slug for theme in goal.themes))
+        for goal in (plan.goals if plan else [])
+    ]
+    if model is not None:
+        choices += [icpc.Choice(item.text) for item in model.goal_suggestions(consult)]
+    return icpc.suggest(choices)
 
 
 def _plan_line(plan: PlanView | None) -> str:

@@ -130,7 +130,10 @@ def plan_context(consult: Consult, model: ConversationModel, user: Any) -> dict[
     view = plan_view(patient_id=consult.patient_id)
     goals = view.goals if view else []
     suggestions = suggestions_for(
-        [goal.goal for goal in goals], user=user, postcode=consult.patient.postcode
+        [goal.goal for goal in goals],
+        user=user,
+        postcode=consult.patient.postcode,
+        age=consult.patient.age,
     )
     domains = [(f"{model.slug}:{domain.key}", str(domain.label)) for domain in model.domains]
     return {

@@ -21,6 +21,7 @@ from consult.models import Consult, Patient, User
 from models_4d.chart import render_4d_svg
 from models_4d.forms import ConnectionForm, EntryAddForm, EntryForm, SheetForm
 from models_4d.models import Domain4D, EntryKind, FourDConnection, FourDEntry, FourDSheet
+from models_4d.priorities import priority_rows
 from sociale_kaart.themes import ThemeSlug as T
 
 DOMAIN_PROMPTS = {
@@ -35,6 +36,7 @@ DOMAIN_PROMPTS = {
 }
 
 DOMAIN_STEPS = {domain.value for domain in Domain4D}
+CHART_STEPS = {"verbanden", "plan"}
 
 
 @dataclass(frozen=True)
@@ -110,9 +112,11 @@ class FourDModel(ConversationModel):
             ),
             "entries": entries,
             "connections": connections,
-            "chart": render_4d_svg(entries, connections),
-            "connection_form": ConnectionForm(entries=entries),
         }
+        if step.slug in CHART_STEPS:
+            context["chart"] = render_4d_svg(entries, connections)
+        if step.slug == "verbanden":
+            context["connect_from"] = connect_from(entries, connections)
         if step.slug in DOMAIN_STEPS:
             in_domain = [entry for entry in entries if entry.domain == step.slug]
             context.update(
@@ -130,6 +134,7 @@ class FourDModel(ConversationModel):
             )
         if step.slug == "prioriteiten":
             context["plays"] = [entry for entry in entries if entry.kind == EntryKind.PLAYS]
+            context["priorities"] = priority_rows(context["plays"])
         return context
 
     def chart_svg(self, consult: Consult, *, for_patient: bool = False) -> str:
@@ -202,6 +207,25 @@ class FourDModel(ConversationModel):
         ]
 
 
+def connect_from(
+    entries: Sequence[FourDEntry], connections: Sequence[FourDConnection]
+) -> list[tuple[str, list[tuple[FourDEntry, ConnectionForm]]]]:
+    """Per domain, each entry with its own "…leads to" form."""
+    drawn = {(connection.cause_id, connection.effect_id) for connection in connections}
+    return [
+        (
+            str(label),
+            [
+                (entry, ConnectionForm(entries=entries, cause=entry, drawn=drawn))
+                for entry in entries
+                if entry.domain == domain
+            ],
+        )
+        for domain, label in Domain4D.choices
+        if any(entry.domain == domain for entry in entries)
+    ]
+
+
 def active_entries(consult: Consult) -> list[FourDEntry]:
     return list(FourDEntry.objects.active().filter(consult=consult))
 
@@ -244,6 +268,10 @@ FOUR_D = FourDModel(
         ),
     ),
     suggestions_step="plan",
+    chart_key=_(
+        "• is something that plays. + is something that helps you. An arrow shows what "
+        "leads to what."
+    ),
     domains=(
         Domain(
             Domain4D.LICHAAM,

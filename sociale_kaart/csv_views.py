@@ -227,7 +227,9 @@ def _import_stream(
     writing happens in one transaction; if the page is left halfway, nothing is kept."""
     with translation.override(language):
         yield head
-        yield format_html("<p>{}</p>\n", _("Reading and checking the file…"))
+        yield format_html(
+            '<p class="while-importing">{}</p>\n', _("Reading and checking the file…")
+        )
         summary: ImportSummary | None = None
         events = import_job_run(job=job, mode=mode, user=user)
         try:

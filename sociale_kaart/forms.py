@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sociale_kaart.csv_io.columns import MAX_AGE
 from sociale_kaart.models import Costs, Referral, Service, ServiceMap, Theme
 from sociale_kaart.themes import ThemeSlug
 from sociale_kaart.validators import (
@@ -121,6 +122,13 @@ class SearchForm(forms.Form):
         max_length=7,
         required=False,
         help_text=_("Only services that serve this area."),
+    )
+    age = forms.IntegerField(
+        label=_("Patient's age"),
+        min_value=0,
+        max_value=MAX_AGE,
+        required=False,
+        help_text=_("Only services for this age."),
     )
     costs = forms.ChoiceField(label=_("Costs"), required=False)
     referral = forms.ChoiceField(label=_("Referral"), required=False)

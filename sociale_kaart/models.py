@@ -81,6 +81,13 @@ class ServiceQuerySet(models.QuerySet["Service"]):
             Q(last_checked_on__isnull=True) | Q(last_checked_on__lt=today - STALE_AFTER)
         )
 
+    def for_age(self, age: int) -> "ServiceQuerySet":
+        """Services whose age range (either end may be open) includes this age."""
+        return self.filter(
+            Q(age_min__isnull=True) | Q(age_min__lte=age),
+            Q(age_max__isnull=True) | Q(age_max__gte=age),
+        )
+
     def covering(self, postcode_number: int) -> "ServiceQuerySet":
         """Services that serve everyone in the region, or this four-digit postcode."""
         return self.filter(

@@ -4,7 +4,8 @@ PostgreSQL: Dutch full-text search on a stored, weighted vector ("schulden" find
 "schuld") combined with trigram word similarity for typos ("schuldhulpverleneing"),
 both served by GIN indexes. SQLite: the same filters in SQL, then a simpler ranking
 in Python (Dutch suffix stripping and a similarity ratio), good for the demo and the
-tests, not for ten thousand services.
+tests, not for ten thousand services. Both match the words of a service's themes too,
+so "schuld" finds every service on money and debts, whatever its own words say.
 """
 
 import re
@@ -30,6 +31,7 @@ class Filters:
     postcode_number: int | None = None
     costs: str = ""
     referral: str = ""
+    age: int | None = None
     include_inactive: bool = False
 
 
@@ -45,6 +47,8 @@ def search(map_ids: list[int], filters: Filters) -> list[Service]:
         services = services.filter(costs=filters.costs)
     if filters.referral:
         services = services.filter(referral=filters.referral)
+    if filters.age is not None:
+        services = services.for_age(filters.age)
     services = services.prefetch_related("themes")
     text = filters.text.strip()
     if not text:
@@ -94,11 +98,22 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", plain)
 
 
+def theme_words(service: Service) -> str:
+    """The words of the service's themes (their Dutch slugs): what a search matches on
+    besides the service's own words. The themes must be prefetched."""
+    return " ".join(theme.slug.replace("-", " ") for theme in service.themes.all())
+
+
 def _python_ranked(services: list[Service], text: str) -> list[Service]:
     wanted = [stem(word) for word in words(text)]
     scored = []
     for service in services:
-        fields = ((service.name, 3.0), (service.organisation, 2.0), (service.description, 1.0))
+        fields = (
+            (service.name, 3.0),
+            (service.organisation, 2.0),
+            (theme_words(service), 1.5),
+            (service.description, 1.0),
+        )
         score = 0.0
         for term in wanted:
             best = 0.0

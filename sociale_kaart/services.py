@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Replace
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -15,10 +16,20 @@ from sociale_kaart.access import KaartUser
 from sociale_kaart.models import Service, ServiceArea, ServiceRevision, Theme
 from sociale_kaart.validators import parse_areas
 
+# The words of a service's themes (their Dutch slugs, "geld-en-schulden" as "geld en
+# schulden"), so a search for "schuld" finds every service on money and debts.
+THEME_WORDS = Subquery(
+    Theme.objects.filter(services=OuterRef("pk"))
+    .order_by()
+    .values("services")
+    .annotate(words=StringAgg(Replace("slug", Value("-"), Value(" ")), delimiter=Value(" ")))
+    .values("words")
+)
 # What the Dutch full-text search looks at, and how much each weighs.
 SEARCH_VECTOR = (
     SearchVector("name", weight="A", config="dutch")
     + SearchVector("organisation", weight="B", config="dutch")
+    + SearchVector(THEME_WORDS, weight="B", config="dutch")
     + SearchVector("description", weight="C", config="dutch")
 )
 SNAPSHOT_EXCLUDE = {"id", "search_vector", "service_map", "version"}

@@ -4,7 +4,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,14 +20,29 @@ from sociale_kaart.access import (
 )
 from sociale_kaart.forms import SearchForm, ServiceForm
 from sociale_kaart.models import Service, ServiceMap
+from sociale_kaart.referring import ReferContext, refer_context
 from sociale_kaart.search import Filters, search
 from sociale_kaart.services import service_mark_checked, service_save, service_set_active
 
 
+def _search_data(request: HttpRequest, refer: ReferContext | None) -> QueryDict | None:
+    """The search as asked; opened to refer someone, the area and age filters start with
+    theirs (emptying a filter in the form switches it off)."""
+    if refer is None:
+        return request.GET or None
+    data = request.GET.copy()
+    if "postcode" not in data and refer.postcode:
+        data["postcode"] = refer.postcode
+    if "age" not in data and refer.age is not None:
+        data["age"] = str(refer.age)
+    return data
+
+
 @login_required
 def service_list(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
     user = kaart_user(request)
+    refer = refer_context(request)
+    form = SearchForm(_search_data(request, refer))
     filters = Filters()
     if form.is_valid():
         data = form.cleaned_data
@@ -37,10 +52,16 @@ def service_list(request: HttpRequest) -> HttpResponse:
             postcode_number=data["postcode"],
             costs=data["costs"],
             referral=data["referral"],
+            age=data["age"],
             include_inactive=bool(data["inactive"]) and user.keeps_map,
         )
     results = search(map_ids_for(user), filters) if not form.errors else []
-    context = {"form": form, "services": results, "searched": bool(request.GET)}
+    context = {
+        "form": form,
+        "services": results,
+        "searched": bool(request.GET),
+        "refer": refer,
+    }
     htmx = getattr(request, "htmx", None)
     if htmx and htmx.target == "service-results":
         return render(request, "sociale_kaart/service_list.html#results", context)
@@ -50,7 +71,13 @@ def service_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def service_detail(request: HttpRequest, service_id: UUID) -> HttpResponse:
     service = get_service_for(kaart_user(request), service_id)
-    return render(request, "sociale_kaart/service_detail.html", {"service": service})
+    refer = refer_context(request)
+    context = {
+        "service": service,
+        "refer": refer,
+        "fits_age": refer is None or refer.fits_age(service),
+    }
+    return render(request, "sociale_kaart/service_detail.html", context)
 
 
 def _maps(user: KaartUser) -> list[ServiceMap]:

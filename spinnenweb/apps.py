@@ -7,46 +7,27 @@ class SpinnenwebConfig(AppConfig):
     verbose_name = _("Spinnenweb")
 
     def ready(self) -> None:
-        from consult.conversation_api import ConversationModel, Domain, Step, register
-        from sociale_kaart.themes import ThemeSlug as T
+        from consult.conversation_api import EditableKind, register, register_editable
+        from spinnenweb.conversation import SPINNENWEB
+        from spinnenweb.forms import DimensionForm, SheetForm
+        from spinnenweb.models import WebDimension, WebSheet
 
-        register(
-            ConversationModel(
-                slug="spinnenweb",
-                name=_("Spinnenweb (Positieve Gezondheid)"),
-                for_whom=_(
-                    "For a broad look at health and what matters to the patient, scored on "
-                    "six dimensions."
-                ),
-                steps=(
-                    Step("introductie", _("Introduction")),
-                    Step("scores", _("Scores on the six dimensions")),
-                    Step("gesprek", _("What matters and what should change")),
-                    Step("plan", _("Plan")),
-                ),
-                domains=(
-                    Domain(
-                        "lichaamsfuncties",
-                        _("Bodily functions (Lichaamsfuncties)"),
-                        (T.PHYSICAL, T.SLEEP, T.LIFESTYLE, T.FOOD),
-                    ),
-                    Domain("mentaal", _("Mental well-being (Mentaal welbevinden)"), (T.MENTAL,)),
-                    Domain("zingeving", _("Meaning (Zingeving)"), (T.MEANING,)),
-                    Domain(
-                        "kwaliteit-van-leven",
-                        _("Quality of life (Kwaliteit van leven)"),
-                        (T.MEANING, T.HOUSING, T.MONEY),
-                    ),
-                    Domain(
-                        "meedoen",
-                        _("Participation (Meedoen)"),
-                        (T.RELATIONS, T.WORK, T.LANGUAGE, T.INFORMAL_CARE),
-                    ),
-                    Domain(
-                        "dagelijks-functioneren",
-                        _("Daily functioning (Dagelijks functioneren)"),
-                        (T.WORK, T.MONEY, T.LIFESTYLE, T.LANGUAGE),
-                    ),
-                ),
+        register(SPINNENWEB)
+        register_editable(
+            EditableKind(
+                "web_dimension",
+                WebDimension,
+                DimensionForm,
+                patient_path="web__patient",
+                consult_path="web__consult",
+            )
+        )
+        register_editable(
+            EditableKind(
+                "web_sheet",
+                WebSheet,
+                SheetForm,
+                patient_path="consult__patient",
+                consult_path="consult",
             )
         )

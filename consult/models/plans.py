@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from consult.evaluation_dates import validate_evaluation_date
+
 
 class Versioned(models.Model):
     """A record edited during a consult: the version guards against silent overwrites
@@ -40,7 +42,9 @@ class Removable(models.Model):
 
 class Plan(Versioned):
     patient = models.OneToOneField("consult.Patient", on_delete=models.CASCADE, related_name="plan")
-    next_evaluation_on = models.DateField(_("next evaluation"), null=True, blank=True)
+    next_evaluation_on = models.DateField(
+        _("next evaluation"), null=True, blank=True, validators=[validate_evaluation_date]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -93,6 +97,8 @@ class WhoKind(models.TextChoices):
     PATIENT = "patient", _("the patient")
     PROFESSIONAL = "professional", _("a professional")
     ORGANISATION = "organisation", _("an organisation")
+    # Someone close to the patient, by name: a partner, a daughter, a neighbour.
+    INFORMAL = "informal", _("a family member or informal carer (mantelzorger)")
 
 
 class Agreement(Removable, Versioned):
@@ -108,10 +114,15 @@ class Agreement(Removable, Versioned):
         _("name"),
         max_length=120,
         blank=True,
-        help_text=_("The professional or organisation, when it is not the patient."),
+        help_text=_(
+            "Who does it, by name, when it is not the patient: a professional, an "
+            "organisation, or someone close such as a daughter or neighbour."
+        ),
     )
     coordinator = models.CharField(_("who coordinates"), max_length=120, blank=True)
-    evaluate_on = models.DateField(_("evaluate on"), null=True, blank=True)
+    evaluate_on = models.DateField(
+        _("evaluate on"), null=True, blank=True, validators=[validate_evaluation_date]
+    )
     position = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -121,6 +132,13 @@ class Agreement(Removable, Versioned):
 
     def __str__(self) -> str:
         return self.what
+
+    def who_display(self) -> str:
+        """Who does it, for a line on screen: the kind, with the name when there is one."""
+        kind = str(self.get_who_kind_display())
+        if self.who_kind == WhoKind.PATIENT or not self.who_name:
+            return kind
+        return f"{self.who_name} ({kind})"
 
 
 class NetworkMember(Removable, Versioned):

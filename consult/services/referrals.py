@@ -25,20 +25,28 @@ from consult.models import (
 )
 from consult.services.plans import plan_for
 from sociale_kaart.access import map_ids_for
-from sociale_kaart.matching import Need, services_for_needs
+from sociale_kaart.matching import MORE_SUGGESTIONS_PER_NEED, Need, services_for_needs
 from sociale_kaart.models import Service
 
 
 def suggestions_for(
-    goals: Sequence[Goal], *, user: User, postcode: str
+    goals: Sequence[Goal], *, user: User, postcode: str, age: int | None = None
 ) -> dict[int, list[Service]]:
-    """Per goal (by pk), the services of the user's sociale kaart that fit it and cover
-    the patient's postcode, best first; the sociale kaart ranks them."""
+    """Per goal (by pk), up to MORE_SUGGESTIONS_PER_NEED services of the user's sociale
+    kaart that fit it, cover the patient's postcode and are meant for the patient's age,
+    best first; the sociale kaart ranks them. The plan shows the first few, the rest on
+    request."""
     needs = [
         Need(key=goal.pk, theme_ids=frozenset(t.pk for t in goal.themes.all()), text=goal.text)
         for goal in goals
     ]
-    return services_for_needs(needs, map_ids=map_ids_for(user), postcode=postcode)
+    return services_for_needs(
+        needs,
+        map_ids=map_ids_for(user),
+        postcode=postcode,
+        age=age,
+        limit=MORE_SUGGESTIONS_PER_NEED,
+    )
 
 
 def referral_create(

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consult.access import Actor, clinician_required, get_consult_for
+from consult.htmx import focus_next
 from consult.models import Agreement, Consult, Goal, NetworkMember, Referral, Versioned
 from consult.plan_forms import (
     AgreementAddForm,
@@ -34,6 +36,7 @@ def _panel(
     *,
     notice: dict[str, Any] | None = None,
     status: int = 200,
+    focus: tuple[str, ...] = (),
     **extra: Any,
 ) -> HttpResponse:
     model = get_conversation_model(consult.model_slug)
@@ -63,7 +66,9 @@ def _panel(
         **plan_context(consult, model, request.user),
         **extra,
     }
-    return render(request, "consult/workspace.html#plan_panel", context, status=status)
+    return focus_next(
+        render(request, "consult/workspace.html#plan_panel", context, status=status), *focus
+    )
 
 
 # The add forms whose errors a page without JavaScript shows.
@@ -120,13 +125,13 @@ def goal_add(request: HttpRequest, actor: Actor, consult: Consult) -> HttpRespon
     form = GoalAddForm(request.POST, domains=domains, prefix="new-goal")
     if not form.is_valid():
         return _panel(request, consult, status=422, goal_add_errors=form)
-    plans.goal_add(
+    goal = plans.goal_add(
         actor=actor,
         consult=consult,
         text=form.cleaned_data["text"],
         domain=form.cleaned_data["domain"],
     )
-    return _panel(request, consult)
+    return _panel(request, consult, focus=(f"id_{goal.public_id}-text",))
 
 
 @plan_action
@@ -138,7 +143,7 @@ def goal_move(
     plans.goal_move(
         actor=actor, consult=consult, goal=_goal(consult, goal_id), up=direction == "omhoog"
     )
-    return _panel(request, consult)
+    return _panel(request, consult, focus=(*_move_buttons("goal", goal_id, direction), "goal-list"))
 
 
 @plan_action
@@ -165,7 +170,21 @@ def agreement_move(
     plans.agreement_move(
         actor=actor, consult=consult, agreement=agreement, up=direction == "omhoog"
     )
-    return _panel(request, consult)
+    return _panel(
+        request,
+        consult,
+        focus=(
+            *_move_buttons("agreement", agreement_id, direction),
+            f"agreements-{agreement.goal.public_id}",
+        ),
+    )
+
+
+def _move_buttons(kind: str, item_id: UUID, direction: str) -> tuple[str, str]:
+    """The ids of an item's move buttons (components/plan_button.html): the one just
+    pressed first, then the other one, for when the item reached the top or bottom."""
+    other = "omlaag" if direction == "omhoog" else "omhoog"
+    return f"{kind}_move-{item_id}-{direction}", f"{kind}_move-{item_id}-{other}"
 
 
 @plan_action
@@ -182,11 +201,17 @@ def network_regiehouder(
     request: HttpRequest, actor: Actor, consult: Consult, member_id: UUID
 ) -> HttpResponse:
     plans.network_set_regiehouder(actor=actor, consult=consult, member=_member(consult, member_id))
-    return _panel(request, consult)
+    return _panel(request, consult, focus=("network-list",))
 
 
 def _removed(
-    request: HttpRequest, consult: Consult, item: Versioned, kind: str, text: str, restore_url: str
+    request: HttpRequest,
+    consult: Consult,
+    item: Versioned,
+    kind: str,
+    text: str,
+    restore_url: str,
+    focus: tuple[str, ...],
 ) -> HttpResponse:
     notice = {
         "text": text,
@@ -194,7 +219,7 @@ def _removed(
             restore_url, kwargs={"consult_id": consult.public_id, f"{kind}_id": item.public_id}
         ),
     }
-    return _panel(request, consult, notice=notice)
+    return _panel(request, consult, notice=notice, focus=focus)
 
 
 @plan_action
@@ -205,7 +230,9 @@ def goal_remove(
         actor=actor, consult=consult, item=_goal(consult, goal_id), kind="goal"
     )
     text = _("Goal “%(text)s” removed.") % {"text": goal.text}
-    return _removed(request, consult, goal, "goal", text, "goal_restore")
+    return _removed(
+        request, consult, goal, "goal", text, "goal_restore", ("goal-list", "goals-title")
+    )
 
 
 @plan_action
@@ -216,7 +243,16 @@ def agreement_remove(
         actor=actor, consult=consult, item=_agreement(consult, agreement_id), kind="agreement"
     )
     text = _("Agreement “%(text)s” removed.") % {"text": agreement.what}
-    return _removed(request, consult, agreement, "agreement", text, "agreement_restore")
+    goal_id = agreement.goal.public_id
+    return _removed(
+        request,
+        consult,
+        agreement,
+        "agreement",
+        text,
+        "agreement_restore",
+        (f"agreements-{goal_id}", f"id_{goal_id}-text"),
+    )
 
 
 @plan_action
@@ -227,7 +263,15 @@ def network_remove(
         actor=actor, consult=consult, item=_member(consult, member_id), kind="network_member"
     )
     text = _("%(name)s removed from the care network.") % {"name": member.name}
-    return _removed(request, consult, member, "member", text, "network_restore")
+    return _removed(
+        request,
+        consult,
+        member,
+        "member",
+        text,
+        "network_restore",
+        ("network-list", "network-title"),
+    )
 
 
 @plan_action
@@ -235,17 +279,17 @@ def goal_restore(
     request: HttpRequest, actor: Actor, consult: Consult, goal_id: UUID
 ) -> HttpResponse:
     plans.item_restore(actor=actor, consult=consult, item=_goal(consult, goal_id), kind="goal")
-    return _panel(request, consult)
+    return _panel(request, consult, focus=("goal-list",))
 
 
 @plan_action
 def agreement_restore(
     request: HttpRequest, actor: Actor, consult: Consult, agreement_id: UUID
 ) -> HttpResponse:
-    plans.item_restore(
+    agreement = plans.item_restore(
         actor=actor, consult=consult, item=_agreement(consult, agreement_id), kind="agreement"
     )
-    return _panel(request, consult)
+    return _panel(request, consult, focus=(f"agreements-{agreement.goal.public_id}",))
 
 
 @plan_action
@@ -255,7 +299,7 @@ def network_restore(
     plans.item_restore(
         actor=actor, consult=consult, item=_member(consult, member_id), kind="network_member"
     )
-    return _panel(request, consult)
+    return _panel(request, consult, focus=("network-list",))
 
 
 @plan_action
@@ -274,6 +318,10 @@ def referral_add(
     if service is None:
         raise ValidationError(_("Choose a service from the sociale kaart."))
     referrals.referral_create(actor=actor, consult=consult, service=service, goal=goal)
+    if not request.htmx:  # type: ignore[attr-defined]
+        # Back from the sociale kaart's pages (or without JavaScript): say what was done,
+        # without the goal's words (messages may travel in a cookie).
+        messages.success(request, _("Referred to %(service)s.") % {"service": service.name})
     return _panel(request, consult)
 
 

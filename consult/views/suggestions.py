@@ -21,14 +21,15 @@ def goal_from_suggestion(request: HttpRequest, actor: Actor, consult: Consult) -
     suggestion = find_suggestion(consult, model, request.POST.get("suggestion", ""))
     if suggestion is None:
         raise ValidationError(_("This suggestion is no longer there. Reload the step."))
-    plans.goal_add(
+    goal = plans.goal_add(
         actor=actor,
         consult=consult,
         text=suggestion.text,
         domain=f"{model.slug}:{suggestion.domain_key}",
         source_key=suggestion.key,
     )
-    response = _panel(request, consult)
+    # On to the goal's words: the suggestion is to be rephrased as the patient says it.
+    response = _panel(request, consult, focus=(f"id_{goal.public_id}-text",))
     if request.htmx:  # type: ignore[attr-defined]
         # The suggestion now shows as taken over, beside the plan that got the goal.
         suggestions = render_to_string(

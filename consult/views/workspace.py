@@ -10,10 +10,17 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import push_url
+from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from consult.access import Actor, clinician_required, get_consult_for
-from consult.autosave import StaleVersion, clean_fields, editable_kind, record_save
+from consult.autosave import (
+    EditableKind,
+    StaleVersion,
+    clean_bases,
+    clean_fields,
+    editable_kind,
+    record_save,
+)
 from consult.htmx import is_htmx_swap_of
 from consult.models import Consult, Versioned
 from consult.registry import ConversationModel, Step, get_conversation_model
@@ -95,8 +102,19 @@ def step_done(request: HttpRequest, consult_id: UUID, step_slug: str) -> HttpRes
 @clinician_required
 @require_POST
 def finish(request: HttpRequest, consult_id: UUID) -> HttpResponse:
+    """Finishing asks once: the first press answers with the question (in place, or as
+    a page without JavaScript), "confirm=yes" finishes, "confirm=no" puts the button back."""
     actor = Actor.from_request(request)
     consult = get_consult_for(actor, consult_id, log_read=False)
+    answer = request.POST.get("confirm", "")
+    if answer == "no":
+        if request.htmx:  # type: ignore[attr-defined]
+            return render(request, "consult/workspace.html#finish_button", {"consult": consult})
+        return redirect("consult_detail", consult_id=consult.public_id)
+    if answer != "yes":
+        if request.htmx:  # type: ignore[attr-defined]
+            return render(request, "consult/workspace.html#finish_confirm", {"consult": consult})
+        return render(request, "consult/finish_confirm.html", {"consult": consult})
     try:
         consult_finish(actor=actor, consult=consult)
     except ValidationError as error:
@@ -105,7 +123,10 @@ def finish(request: HttpRequest, consult_id: UUID) -> HttpResponse:
         messages.success(
             request, _("The conversation is finished. It can be read, no longer changed.")
         )
-    return redirect("consult_detail", consult_id=consult.public_id)
+    url = reverse("consult_detail", kwargs={"consult_id": consult.public_id})
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
 @clinician_required
@@ -136,14 +157,14 @@ def autosave(request: HttpRequest, consult_id: UUID, kind: str, record_id: UUID)
         values = clean_fields(editable, record, request.POST)
         if version < 0:
             raise ValidationError(_("The page is out of date. Reload it and try again."))
-        if values:
-            record = record_save(
-                actor=actor,
-                kind=editable,
-                record=record,
-                values=values,
-                version=version,
-            )
+        record = record_save(
+            actor=actor,
+            kind=editable,
+            record=record,
+            values=values,
+            version=version,
+            bases=clean_bases(editable, record, request.POST, values),
+        )
         context["record"] = record
         partial = "saved"
     except StaleVersion as conflict:
@@ -151,6 +172,7 @@ def autosave(request: HttpRequest, consult_id: UUID, kind: str, record_id: UUID)
             conflicts=[
                 {
                     "field": name,
+                    "label": editable.form_class(prefix=prefix)[name].label,
                     "stored": conflict.stored[name],
                     "unsaved": conflict.unsaved[name],
                     "raw": request.POST.get(f"{prefix}-{name}", ""),
@@ -164,7 +186,7 @@ def autosave(request: HttpRequest, consult_id: UUID, kind: str, record_id: UUID)
         )
         partial, status = "conflict", 409
     except ValidationError as error:
-        context["errors"] = error.messages
+        context.update(invalid_context(editable, record, error))
         partial, status = "invalid", 422
     if not request.htmx:  # type: ignore[attr-defined]
         if status == 200:
@@ -176,6 +198,23 @@ def autosave(request: HttpRequest, consult_id: UUID, kind: str, record_id: UUID)
     if partial == "saved":
         return HttpResponse(saved_fragment(record))
     return render(request, f"consult/autosave.html#{partial}", context, status=status)
+
+
+def invalid_context(
+    kind: EditableKind, record: Versioned, error: ValidationError
+) -> dict[str, object]:
+    """A refusal for the status line beside the form: each message with the label of
+    its field, and the fields' names so the page can mark them invalid."""
+    if not hasattr(error, "error_dict"):
+        return {"errors": error.messages, "invalid_fields": []}
+    form = kind.form_class(instance=record, prefix=str(record.public_id))
+    return {
+        "errors": [
+            f"{form[name].label}: {' '.join(messages)}"
+            for name, messages in error.message_dict.items()
+        ],
+        "invalid_fields": [form.add_prefix(name) for name in error.message_dict],
+    }
 
 
 def saved_fragment(record: Versioned) -> str:

@@ -18,9 +18,11 @@ from typing import Final
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from sociale_kaart.csv_io.cells import shortened
 from sociale_kaart.csv_io.columns import COLUMN_NAMES, EXPORT_DELIMITER
 
 MAX_BYTES: Final = 5 * 1024 * 1024
+UNKNOWN_COLUMNS_SHOWN: Final = 10
 # Signatures of files people upload instead of a CSV.
 WORKBOOK_SIGNATURES: Final = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
@@ -127,7 +129,7 @@ def parse_csv(text: str) -> ParsedFile:
     if unknown:
         raise CsvFileError(
             _("Unknown columns: %(unknown)s. The columns are: %(columns)s")
-            % {"unknown": ", ".join(unknown), "columns": expected}
+            % {"unknown": _listed(unknown), "columns": expected}
         )
     doubles = sorted({name for name in header if header.count(name) > 1})
     if doubles:
@@ -139,3 +141,9 @@ def parse_csv(text: str) -> ParsedFile:
     if not rows:
         raise CsvFileError(_("The file has column names but no rows."))
     return ParsedFile(columns=header, rows=rows, delimiter=delimiter)
+
+
+def _listed(names: list[str]) -> str:
+    """A few names, each shortened: a file's first line can be one very long cell."""
+    shown = [shortened(name) for name in names[:UNKNOWN_COLUMNS_SHOWN]]
+    return ", ".join(shown) + (", …" if len(names) > UNKNOWN_COLUMNS_SHOWN else "")

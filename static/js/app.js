@@ -2,66 +2,6 @@
 (function () {
   "use strict";
 
-  var dirty = new Set();
-
-  function statusFor(element) {
-    var form = element.closest("form.autosave");
-    if (!form) return null;
-    var target = form.getAttribute("hx-target");
-    return target ? document.querySelector(target) : null;
-  }
-
-  // Remember what was typed but not yet saved, so it can be sent when the tab closes.
-  document.addEventListener("input", function (event) {
-    if (event.target.closest && event.target.closest("form.autosave")) dirty.add(event.target);
-  });
-
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var element = event.detail.elt;
-    if (event.detail.successful || (event.detail.xhr && event.detail.xhr.status === 409)) {
-      dirty.delete(element);
-    }
-  });
-
-  // A save that did not reach the server, or that the server could not handle.
-  function showFailed(event) {
-    var status = statusFor(event.detail.elt);
-    if (status) {
-      status.textContent = document.body.dataset.msgSaveFailed;
-      status.classList.add("save-error");
-    }
-  }
-  document.addEventListener("htmx:sendError", showFailed);
-  document.addEventListener("htmx:responseError", showFailed);
-
-  // Closing the tab loses nothing: send pending fields with sendBeacon.
-  function flush() {
-    dirty.forEach(function (element) {
-      var form = element.closest("form.autosave");
-      if (!form || !element.name) return;
-      var data = new FormData();
-      var version = form.querySelector('input[name$="-version"]');
-      var token = form.querySelector('input[name="csrfmiddlewaretoken"]');
-      data.append(element.name, element.value);
-      if (version) data.append(version.name, version.value);
-      if (token) data.append(token.name, token.value);
-      navigator.sendBeacon(element.getAttribute("hx-post"), data);
-    });
-    dirty.clear();
-  }
-  window.addEventListener("pagehide", flush);
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden") flush();
-  });
-
-  // After a step is swapped in, put the keyboard focus on its heading.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target && event.detail.target.id === "step") {
-      var heading = document.getElementById("step-title");
-      if (heading) heading.focus();
-    }
-  });
-
   // On narrow screens the plan is a panel that opens with one button.
   function setUpPlanToggle() {
     var button = document.querySelector(".plan-toggle");
@@ -94,5 +34,12 @@
     navigator.clipboard.writeText(source.value || source.textContent).then(function () {
       button.textContent = button.dataset.copied;
     });
+  });
+
+  // A closed agreement shows its "what" as a line: keep that line as typed.
+  document.addEventListener("input", function (event) {
+    var id = event.target.id;
+    var line = id ? document.querySelector('[data-live-text="' + id + '"]') : null;
+    if (line) line.textContent = event.target.value;
   });
 })();

@@ -97,16 +97,15 @@ def add_plays_by_keyboard(page: Page, text: str) -> None:
 
 
 def draw_connection_by_keyboard(page: Page, cause: str, effect: str) -> None:
+    """Beside the cause, choose what it leads to and press its button."""
     step = page.locator("#step")
-    cause_select = step.get_by_label(re.compile(r"^Dit…"))
-    effect_select = step.get_by_label(re.compile(r"^…leidt tot"))
-    tab_to(page, cause_select)
-    cause_select.select_option(label=cause)
+    cause_text, effect_text = cause.split(": ")[1], effect.split(": ")[1]
+    effect_select = step.get_by_label(f"{cause_text} …leidt tot", exact=True)
     tab_to(page, effect_select)
     effect_select.select_option(label=effect)
-    tab_to(page, step.get_by_role("button", name="Verband leggen"))
+    button = step.get_by_role("button", name=re.compile(rf"^Verband leggen\s*: {cause_text}$"))
+    tab_to(page, button)
     page.keyboard.press("Enter")
-    cause_text, effect_text = cause.split(": ")[1], effect.split(": ")[1]
     expect(
         step.locator("ul.connections li").filter(
             has_text=re.compile(rf"{cause_text}\s*→.*{effect_text}")
@@ -175,7 +174,7 @@ def test_whole_4d_consult_by_keyboard(
     # 6 Verbanden: Schulden → Stress → Hoofdpijn.
     draw_connection_by_keyboard(page, "Maatschappelijk: Schulden", "Geest: Stress")
     draw_connection_by_keyboard(page, "Geest: Stress", "Lichaam: Hoofdpijn")
-    expect(page.locator("#step svg.chart-4d path[marker-end]")).to_have_count(2)
+    expect(page.locator("#step svg.chart-4d g.connection")).to_have_count(2)
     soft.check(
         lambda: expect(page.locator("#step svg.chart-4d title#fourd-title")).not_to_have_text(
             "4D diagram: body, mind, social and societal", timeout=SOFT_TIMEOUT
@@ -209,7 +208,7 @@ def test_whole_4d_consult_by_keyboard(
     tab_to(page, page.locator("#progress").get_by_role("link", name="Verbanden"), backwards=True)
     page.keyboard.press("Enter")
     expect_step(page, live_server, consult_4d, 5, soft)
-    expect(page.locator("#step svg.chart-4d path[marker-end]")).to_have_count(2)
+    expect(page.locator("#step svg.chart-4d g.connection")).to_have_count(2)
     expect(plan_panel.get_by_label("Doel 1")).to_have_value("Schulden")
 
     # What the keyboard did is stored.
@@ -349,7 +348,7 @@ def test_look_along_shows_diagram_and_plan_without_notes(
     expect(page.locator("h1")).to_contain_text("Ingrid")
     chart = page.locator("svg.chart-4d")
     expect(chart).to_be_visible()
-    expect(chart.locator("path[marker-end]")).to_have_count(1)
+    expect(chart.locator("g.connection")).to_have_count(1)
     expect(chart).to_contain_text("Schulden")
     expect(page.locator("main")).to_contain_text("Rust in mijn hoofd")
     assert "Geheime klinische notitie" not in page.content()

@@ -86,7 +86,7 @@ def test_the_plan_prints_goals_in_order_with_who_helps(huisarts_a, full_plan):
     text = pdf_text(response.content)
     assert "Mijn plan, Ingrid" in text
     assert "Huisartsenpraktijk A" in text
-    assert "0501112233" in text
+    assert "050 111 2233" in text
     assert (
         text.index("Mijn doelen")
         < text.index("Ik wil weer rustig slapen")
@@ -96,7 +96,7 @@ def test_the_plan_prints_goals_in_order_with_who_helps(huisarts_a, full_plan):
         assert heading in text
     assert "Elke avond een half uur wandelen" in text
     assert "Schuldhulp Zonnedal" in text
-    assert "0501234567" in text
+    assert "050 123 4567" in text
     assert "Markt 1" in text
     assert "Pagina 1 van" in text
 

@@ -239,12 +239,12 @@ def test_confirmed_icpc_codes_are_confirmed_conditions(huisarts_a, full_plan):
     conditions = resources(data, "Condition")
     assert [c["code"]["coding"][0] for c in conditions] == [
         {
-            "system": "http://hl7.org/fhir/sid/icpc-2",
+            "system": "http://hl7.org/fhir/sid/icpc-1-nl",
             "code": "Z01",
             "display": "Armoede/financiële problemen",
         },
         {
-            "system": "http://hl7.org/fhir/sid/icpc-2",
+            "system": "http://hl7.org/fhir/sid/icpc-1-nl",
             "code": "P06",
             "display": "Slapeloosheid/andere slaapproblemen",
         },
@@ -261,8 +261,12 @@ def test_suggested_codes_are_only_provisional(huisarts_a, full_plan):
     full_plan.save()
     conditions = resources(bundle_of(huisarts_a, full_plan), "Condition")
     codes = [c["code"]["coding"][0]["code"] for c in conditions]
-    assert "Z01" in codes
-    assert "P06" in codes
+    # From the goals' own words ("slapen", "schulden"); their domains' other themes
+    # (housing, work, legal, language, addiction) are no reason for a code.
+    assert codes == ["P06", "Z01"]
+    assert {c["code"]["coding"][0]["system"] for c in conditions} == {
+        "http://hl7.org/fhir/sid/icpc-1-nl"
+    }
     assert {c["verificationStatus"]["coding"][0]["code"] for c in conditions} == {"provisional"}
 
 

@@ -114,7 +114,9 @@ def test_a_model_url_refuses_another_models_consult_and_another_practice(
 
 def test_a_finished_consult_refuses_the_models_actions(consult, huisarts_a):
     client = client_for(huisarts_a)
-    client.post(reverse("consult_finish", kwargs={"consult_id": consult.public_id}))
+    client.post(
+        reverse("consult_finish", kwargs={"consult_id": consult.public_id}), {"confirm": "yes"}
+    )
     response = client.post(
         reverse("proef_raise_worry", kwargs={"consult_id": consult.public_id}),
         {"step": "een", "text": "Te laat"},
@@ -141,7 +143,9 @@ def test_on_step_done_can_refuse_a_step_with_its_message(consult, huisarts_a):
 
 
 def test_on_finish_is_called(throwaway_model, consult, huisarts_a):  # noqa: F811
-    client_for(huisarts_a).post(reverse("consult_finish", kwargs={"consult_id": consult.public_id}))
+    client_for(huisarts_a).post(
+        reverse("consult_finish", kwargs={"consult_id": consult.public_id}), {"confirm": "yes"}
+    )
     assert ("finish", consult.pk) in throwaway_model.calls
 
 

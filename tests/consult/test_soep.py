@@ -10,7 +10,7 @@ from consult.models import AuditEvent, Plan
 from consult.services.plans import agreement_add, goal_add
 from consult.services.referrals import referral_create
 from consult.soep import MAX_CHARS
-from models_4d.models import FourDSheet
+from models_4d.models import FourDEntry, FourDSheet
 from models_4d.services import connection_add, entry_add
 from tests.conftest import client_for
 from tests.sociale_kaart.conftest import make_service
@@ -143,3 +143,45 @@ def test_showing_the_block_is_an_audited_export_closed_to_others(huisarts_a, hui
         .status_code
         == 404
     )
+
+
+def test_a_debt_goal_suggests_the_debt_code_only(huisarts_a, filled):
+    """Not every theme of its domain (housing, work, legal, language): the goal's words."""
+    text, page = soep_text(client_for(huisarts_a), filled)
+    assert text.splitlines()[2] == (
+        "E: Z01 Armoede/financiële problemen (voorgesteld, nog niet bevestigd)"
+    )
+    assert "ICPC-1-NL" in page
+
+
+def test_a_priority_the_patient_chose_suggests_its_code(huisarts_a, consult_4d):
+    """The 4D entry "Slecht slapen", numbered 1, before any goal is written."""
+    sleep = entry_add(
+        actor=Actor(user=huisarts_a),
+        consult=consult_4d,
+        domain="lichaam",
+        kind="speelt",
+        text="Slecht slapen",
+    )
+    entry_add(
+        actor=Actor(user=huisarts_a),
+        consult=consult_4d,
+        domain="maatschappelijk",
+        kind="speelt",
+        text="Ruzie met de buren",  # not chosen: no code for it
+    )
+    FourDEntry.objects.filter(pk=sleep.pk).update(priority=1)
+    text, _page = soep_text(client_for(huisarts_a), consult_4d)
+    assert text.splitlines()[2].startswith("E: P06 Slapeloosheid/andere slaapproblemen")
+    assert "Z03" not in text
+
+
+def test_no_words_to_go_on_suggest_nothing_rather_than_a_domains_list(huisarts_a, consult_4d):
+    goal_add(
+        actor=Actor(user=huisarts_a),
+        consult=consult_4d,
+        text="Weer de oude worden",
+        domain="4d:maatschappelijk",
+    )
+    text, _page = soep_text(client_for(huisarts_a), consult_4d)
+    assert text.splitlines()[2] == "E: —"

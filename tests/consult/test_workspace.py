@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from consult.access import Actor
 from consult.models import Agreement, Goal, NetworkMember
@@ -142,6 +143,7 @@ def test_agreements_with_who_and_evaluation_date(huisarts_a, consult_4d):
     goal = goal_add(actor=Actor(user=huisarts_a), consult=consult_4d, text="Schulden regelen")
     client = client_for(huisarts_a)
     prefix = f"new-{goal.public_id}"
+    in_six_weeks = timezone.localdate() + datetime.timedelta(weeks=6)
     client.post(
         reverse(
             "agreement_add", kwargs={"consult_id": consult_4d.public_id, "goal_id": goal.public_id}
@@ -151,14 +153,11 @@ def test_agreements_with_who_and_evaluation_date(huisarts_a, consult_4d):
             f"{prefix}-who_kind": "organisation",
             f"{prefix}-who_name": "Schuldhulp Zonnedal",
             f"{prefix}-coordinator": "POH-S",
-            f"{prefix}-evaluate_on": "2027-01-15",
+            f"{prefix}-evaluate_on": in_six_weeks.isoformat(),
         },
     )
     agreement = Agreement.objects.get()
-    assert (agreement.who_name, agreement.evaluate_on) == (
-        "Schuldhulp Zonnedal",
-        datetime.date(2027, 1, 15),
-    )
+    assert (agreement.who_name, agreement.evaluate_on) == ("Schuldhulp Zonnedal", in_six_weeks)
 
 
 def test_one_regiehouder_per_plan(huisarts_a, consult_4d):
@@ -251,7 +250,9 @@ def test_a_finished_consult_shows_no_forms_and_refuses_changes(huisarts_a, consu
     actor = Actor(user=huisarts_a)
     goal_add(actor=actor, consult=consult_4d, text="Beter slapen")
     client = client_for(huisarts_a)
-    client.post(reverse("consult_finish", kwargs={"consult_id": consult_4d.public_id}))
+    client.post(
+        reverse("consult_finish", kwargs={"consult_id": consult_4d.public_id}), {"confirm": "yes"}
+    )
     content = client.get(
         reverse("consult_detail", kwargs={"consult_id": consult_4d.public_id})
     ).content.decode()

@@ -81,7 +81,7 @@ def test_connections_are_drawn_between_domains(huisarts_a, consult_4d):
     )
     content = response.content.decode()
     assert FourDConnection.objects.count() == 2
-    assert content.count("marker-end=") == 2
+    assert content.count('<g class="connection"') == 2
     assert "Verbanden: Schulden → Stress; Stress → Hoofdpijn" in content
 
 

@@ -895,3 +895,26 @@ def test_imported_and_changed_services_can_be_found(manager_a):
         vector_hits = Service.objects.filter(search_vector=SearchQuery("fietsclub", config="dutch"))
         assert list(vector_hits.values_list("name", flat=True)) == ["Fietsclub"]
         assert not Service.objects.filter(search_vector__isnull=True).exists()
+
+
+# --- Very long cells -----------------------------------------------------------------------
+
+
+def longest_run(content: str, letter: str) -> int:
+    return max((len(run) for run in re.findall(rf"{letter}+", content)), default=0)
+
+
+def test_a_very_long_cell_is_shortened_in_the_report(manager_a):
+    rows = [service_row(sleutel="lang", naam="x" * 100_000), service_row()]
+    job, page = check(client_for(manager_a), make_csv(rows))
+    assert row_with(page, line_label(2)) is not None  # the row is reported, with its line
+    assert 0 < longest_run(page, "x") <= 80
+    assert longest_run(run(client_for(manager_a), job), "x") <= 80  # and after the import
+
+
+def test_a_very_long_unknown_column_name_is_shortened_in_the_message(manager_a):
+    content = make_csv([service_row()], columns=[*COLUMN_NAMES, "y" * 100_000])
+    response = upload(client_for(manager_a), content)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 0 < longest_run(page, "y") <= 80

@@ -3,7 +3,12 @@ the fitting ones of the practice's maps, best first, a few per need."""
 
 import pytest
 
-from sociale_kaart.matching import SUGGESTIONS_PER_NEED, Need, services_for_needs
+from sociale_kaart.matching import (
+    MORE_SUGGESTIONS_PER_NEED,
+    SUGGESTIONS_PER_NEED,
+    Need,
+    services_for_needs,
+)
 from sociale_kaart.models import Theme
 from tests.sociale_kaart.conftest import make_service
 
@@ -102,3 +107,45 @@ def test_needs_without_themes_ask_nothing_of_the_database(practice_a, django_ass
             services_for_needs([without_themes], map_ids=[practice_a.own_map_id], postcode=POSTCODE)
             == {}
         )
+
+
+def test_only_services_meant_for_the_persons_age(practice_a):
+    own = practice_a.own_map
+    make_service(own, name="Ouderenadvies", age_min=65)
+    make_service(own, name="Jongerenloket", age_max=23)
+    make_service(own, name="Schuldhulp volwassenen", age_min=18, age_max=67)
+    make_service(own, name="Schuldhulp voor iedereen")
+
+    def for_age(age):
+        return names(services_for_needs([need()], map_ids=[own.pk], postcode=POSTCODE, age=age))
+
+    assert for_age(47) == ["Schuldhulp volwassenen", "Schuldhulp voor iedereen"]
+    assert for_age(65) == ["Ouderenadvies", "Schuldhulp volwassenen", "Schuldhulp voor iedereen"]
+    assert for_age(17) == ["Jongerenloket", "Schuldhulp voor iedereen"]
+    assert len(for_age(None)) == 3  # without an age, the first three of all four
+
+
+def test_more_than_three_on_request_up_to_the_limit(practice_a):
+    own = practice_a.own_map
+    for number in range(12):
+        make_service(own, name=f"Dienst {number:02}")
+
+    found = services_for_needs(
+        [need()], map_ids=[own.pk], postcode=POSTCODE, limit=MORE_SUGGESTIONS_PER_NEED
+    )
+
+    assert names(found) == [f"Dienst {number:02}" for number in range(10)]
+
+
+def test_worries_in_the_patients_words_do_not_match_care_in_a_services(practice_a):
+    """The patient's "zorgen" (worries) and a service's "zorg" (care) share a stem, not
+    a meaning."""
+    own = practice_a.own_map
+    make_service(own, name="Zorgloket", description="Alles over zorg in de wijk.")
+    make_service(own, name="Budgetcoach", description="Samen uw administratie op orde.")
+
+    found = services_for_needs(
+        [need("Minder zorgen over mijn rekeningen")], map_ids=[own.pk], postcode=POSTCODE
+    )
+
+    assert names(found) == ["Budgetcoach", "Zorgloket"]

@@ -1,8 +1,14 @@
 """Finding the right service: the same functional tests on SQLite and PostgreSQL."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.postgres.search import SearchVector
+from django.db import connection
 from django.urls import reverse
 
+from sociale_kaart.models import Service
 from tests.conftest import client_for
 from tests.sociale_kaart.conftest import make_service
 
@@ -111,3 +117,55 @@ def test_htmx_search_answers_with_the_results_only(huisarts_a, services):
     content = response.content.decode()
     assert "Buurtsportcoach" in content
     assert "<html" not in content
+
+
+def test_the_text_search_finds_a_service_by_its_themes(huisarts_a, shared_map):
+    """A search for "schuld" found only the debt services that say so in their own words."""
+    own_words = [
+        ("Schuldhulpverlening Zonnedal", "Hulp als u schulden heeft."),
+        ("Schuldhulpmaatje", "Een vrijwilliger helpt bij geldzorgen."),
+    ]
+    other_words = [
+        ("Budgetcoach", "Samen uw administratie op orde."),
+        ("Geldcafé", "Elke dinsdag vragen over brieven en rekeningen."),
+        ("Formulierenbrigade", "Hulp bij toeslagen en formulieren."),
+        ("Thuisadministratie", "Vrijwilligers komen bij u thuis."),
+        ("Voedselbank", "Een pakket als het even niet lukt."),
+    ]
+    for name, description in [*own_words, *other_words]:
+        make_service(shared_map, name=name, description=description)
+    make_service(
+        shared_map,
+        name="Wandelclub",
+        description="Samen buiten zijn.",
+        themes=("bewegen-en-leefstijl",),
+    )
+
+    found = names(client_for(huisarts_a), q="schuld", postcode="9992 AB")
+
+    assert sorted(found) == sorted(name for name, _ in [*own_words, *other_words])
+    # Their own words still count most.
+    assert set(found[:2]) == {name for name, _ in own_words}
+
+
+def test_the_age_filter_leaves_out_services_for_other_ages(huisarts_a, shared_map):
+    make_service(shared_map, name="Ouderenadvies", age_min=65)
+    make_service(shared_map, name="Jongerenloket", age_min=12, age_max=23)
+    make_service(shared_map, name="Schuldhulp")
+    client = client_for(huisarts_a)
+    assert names(client, age="47") == ["Schuldhulp"]
+    assert names(client, age="65") == ["Ouderenadvies", "Schuldhulp"]
+    assert names(client, age="") == ["Jongerenloket", "Ouderenadvies", "Schuldhulp"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the stored vector is PostgreSQL's")
+def test_the_migration_adds_the_themes_to_the_vectors_of_existing_services(huisarts_a, shared_map):
+    service = make_service(shared_map, name="Budgetcoach", description="Samen op orde.")
+    Service.objects.filter(pk=service.pk).update(search_vector=SearchVector("name", config="dutch"))
+    assert names(client_for(huisarts_a), q="schuld") == []
+
+    migration = importlib.import_module("sociale_kaart.migrations.0006_search_vector_themes")
+    with connection.schema_editor() as schema_editor:
+        migration.refresh(django_apps, schema_editor)
+
+    assert names(client_for(huisarts_a), q="schuld") == ["Budgetcoach"]
