@@ -39,9 +39,11 @@ from consult.services.flags import flag_close, flag_raise
 from consult.services.plans import (
     agreement_add,
     goal_add,
+    goal_reach,
     item_remove,
     item_restore,
     step_complete,
+    teach_back_record,
 )
 from consult.step_actions import step_action
 
@@ -71,6 +73,7 @@ __all__ = [
     "get_consult_for",
     "get_patient_for",
     "goal_add",
+    "goal_reach",
     "item_remove",
     "item_restore",
     "register",
@@ -78,4 +81,5 @@ __all__ = [
     "require_open",
     "step_action",
     "step_complete",
+    "teach_back_record",
 ]

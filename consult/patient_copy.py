@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from consult.models import AuditEvent, Patient, PatientLink, User
+from consult.models import AuditEvent, Patient, PatientLink, TeachBack, User
 from consult.registry import get_conversation_model
 from consult.selectors.plans import plan_view
 
@@ -66,6 +66,7 @@ def patient_record(patient: Patient) -> dict[str, Any]:
                     "text": goal.goal.text,
                     "domain": str(goal.domain_label),
                     "removed": goal.goal.removed_at is not None,
+                    "reached_on": _when(goal.goal.reached_on),
                     "agreements": [
                         {
                             "what": a.what,
@@ -132,6 +133,17 @@ def patient_record(patient: Patient) -> dict[str, Any]:
         "consults": consults,
         "plan": plan_data,
         "referrals": referrals,
+        "teach_backs": [
+            {
+                "on": _when(item.done_at),
+                "by": item.done_by.full_name,
+                "patient_said": item.patient_said,
+                "explained_again": item.explained_again,
+            }
+            for item in TeachBack.objects.filter(consult__patient=patient)
+            .select_related("done_by")
+            .order_by("done_at")
+        ],
         "flags": [
             {
                 "level": str(flag.get_level_display()),

@@ -9,10 +9,11 @@ reach the service beside it, so "sign up on the website" comes with the website.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consult.evaluation_dates import is_sensible
-from consult.models import Agreement, Consult, ReferralStatus, WhoKind
+from consult.models import Agreement, Consult, ReferralStatus, TeachBack, WhoKind
 from consult.registry import PlanSection, get_conversation_model
 from consult.selectors.plans import plan_view
 from sociale_kaart.models import Service
@@ -68,6 +69,7 @@ class PlanDocument:
     look_back_on: date | None
     chart: str
     chart_key: str
+    checked_on: date | None
     printed_on: date
     sections: list[PlanSection] = field(default_factory=list)
 
@@ -118,6 +120,7 @@ def plan_document(consult: Consult, *, today: date) -> PlanDocument:
         look_back_on=look_back,
         chart=model.chart_svg(consult, for_patient=True) if model else "",
         chart_key=str(model.chart_key) if model else "",
+        checked_on=_checked_on(patient.pk),
         printed_on=today,
         sections=model.plan_sections(consult) if model else [],
     )
@@ -161,3 +164,9 @@ def _readable_address(url: str) -> str:
     for scheme in ("https://", "http://"):
         url = url.removeprefix(scheme)
     return url.removesuffix("/")
+
+
+def _checked_on(patient_id: int) -> date | None:
+    """When the patient last told the plan back in their own words (teach-back)."""
+    teach_back = TeachBack.objects.filter(consult__patient_id=patient_id).first()
+    return timezone.localdate(teach_back.done_at) if teach_back else None

@@ -166,3 +166,17 @@ class ReferralUpdateForm(forms.Form):
         field = self.fields["status"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(status, labels[status]) for status in referral.next_statuses]
+
+
+class TeachBackForm(forms.Form):
+    patient_said = forms.CharField(
+        label=_("What the patient said, in their own words"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    explained_again = forms.CharField(
+        label=_("What was explained again (if anything)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

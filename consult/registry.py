@@ -132,6 +132,9 @@ class ConversationModel:
     continuable: bool = False
     session_label: Text = ""  # "session", "cycle": how the model names one consult
     patient_entries: Sequence[PatientEntry] = field(default_factory=tuple)
+    # The plan must be checked by teach-back before the step that makes it is done
+    # (EMBOSS); for the other models the workspace offers it.
+    teach_back_required: bool = False
     # How to read the chart, under it in the printed plan: plain words for the patient.
     chart_key: Text = ""
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from consult.access import Actor, clinician_required, get_consult_for
@@ -18,6 +19,7 @@ from consult.htmx import is_htmx_swap_of
 from consult.models import Consult
 from consult.registry import get_conversation_model
 from consult.views.workspace import render_workspace
+from consult.workspace import plan_context
 
 type StepActionView = Callable[..., object]
 
@@ -52,6 +54,21 @@ def step_action(view: StepActionView) -> Callable[..., HttpResponse]:
             response = render_workspace(request, actor, consult, model, step, step_error=error)
             if error:
                 response.status_code = 422
+            else:
+                # An action may change the shared plan (KOP: an intervention becomes an
+                # agreement): the plan beside the step is drawn again with it.
+                response.write(
+                    render_to_string(
+                        "consult/workspace.html#plan_panel_oob",
+                        {
+                            "consult": consult,
+                            "patient": consult.patient,
+                            "read_only": consult.finished_at is not None,
+                            **plan_context(consult, model, actor.user),
+                        },
+                        request=request,
+                    )
+                )
             return response
         if error:
             messages.error(request, error)

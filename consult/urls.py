@@ -34,6 +34,7 @@ urlpatterns = [
     path("account/wachtwoord/", accounts.password_change, name="password_change"),
     path("patienten/", patients.patient_list, name="patient_list"),
     path("verwijzingen/", patients.referral_follow_up, name="referral_follow_up"),
+    path("evaluaties/", patients.evaluations, name="evaluations_due"),
     path("patienten/nieuw/", patients.patient_new, name="patient_new"),
     path("patienten/<uuid:patient_id>/", patients.patient_detail, name="patient_detail"),
     path("patienten/<uuid:patient_id>/wijzigen/", patients.patient_edit, name="patient_edit"),
@@ -146,6 +147,9 @@ urlpatterns = [
         name="referral_update",
     ),
     path("consulten/<uuid:consult_id>/plan/netwerk/", plan.network_add, name="network_add"),
+    path(
+        "consulten/<uuid:consult_id>/plan/terugvragen/", plan.teach_back_add, name="teach_back_add"
+    ),
     path(
         "consulten/<uuid:consult_id>/plan/netwerk/<uuid:member_id>/verwijderen/",
         plan.network_remove,

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from consult.access import Actor
-from consult.models import Agreement, Consult, NetworkMember, Referral
+from consult.models import Agreement, Consult, NetworkMember, Referral, TeachBack
 from consult.plan_forms import (
     AgreementAddForm,
     AgreementForm,
@@ -15,6 +15,7 @@ from consult.plan_forms import (
     NetworkMemberForm,
     PlanForm,
     ReferralUpdateForm,
+    TeachBackForm,
     autosave_form,
 )
 from consult.registry import ConversationModel, Step
@@ -137,6 +138,11 @@ def plan_context(consult: Consult, model: ConversationModel, user: Any) -> dict[
     )
     domains = [(f"{model.slug}:{domain.key}", str(domain.label)) for domain in model.domains]
     return {
+        "teach_back": TeachBack.objects.filter(consult__patient_id=consult.patient_id)
+        .select_related("done_by")
+        .first(),
+        "teach_back_form": TeachBackForm(prefix="terugvragen"),
+        "teach_back_required": model.teach_back_required,
         "plan": view.plan if view else None,
         "plan_form": (
             autosave_form(

@@ -15,6 +15,7 @@ from consult.models.plans import (
 )
 from consult.models.practices import Practice
 from consult.models.referrals import OPEN_STATUSES, Referral, ReferralEvent, ReferralStatus
+from consult.models.teach_back import TeachBack
 from consult.models.users import CLINICAL_ROLES, Role, User
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "ReferralStatus",
     "Removable",
     "Role",
+    "TeachBack",
     "User",
     "Versioned",
     "WhoKind",

@@ -75,6 +75,8 @@ class Goal(Removable, Versioned):
     # The model's suggestion this goal was taken over from ("4d_entry:<uuid>"), so a
     # suggestion is taken over once.
     source_key = models.CharField(max_length=80, blank=True, editable=False)
+    # Reached at an evaluation (EMBOSS): the goal leaves the active plan, and is kept.
+    reached_on = models.DateField(_("reached on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -39,7 +39,9 @@ def plan_view(
     plan = Plan.objects.filter(patient_id=patient_id).first()
     if plan is None:
         return None
-    goals = plan.goals.all() if include_removed else plan.goals.active()
+    goals = (
+        plan.goals.all() if include_removed else plan.goals.active().filter(reached_on__isnull=True)
+    )
     agreements = Agreement.objects.filter(goal__plan=plan)
     if not include_removed:
         agreements = agreements.active().filter(goal__removed_at__isnull=True)

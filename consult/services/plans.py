@@ -21,6 +21,7 @@ from consult.models import (
     Goal,
     NetworkMember,
     Plan,
+    TeachBack,
     WhoKind,
 )
 from consult.models.plans import Removable
@@ -206,3 +207,40 @@ def consult_finish(*, actor: Actor, consult: Consult) -> None:
         consult.status = "finished"
         consult.save(update_fields=["finished_at", "status"])
         _audit(actor, consult, AuditAction.UPDATE, "consult", consult.public_id)
+
+
+def goal_reach(*, actor: Actor, consult: Consult, goal: Goal) -> Goal:
+    """The goal was reached (found at an evaluation): it leaves the active plan and is
+    kept, with the date, in the patient's record."""
+    require_open(consult)
+    with transaction.atomic():
+        goal.reached_on = timezone.localdate()
+        goal.save(update_fields=["reached_on"])
+        _audit(actor, consult, AuditAction.UPDATE, "goal", goal.public_id)
+    return goal
+
+
+def teach_back_record(
+    *, actor: Actor, consult: Consult, patient_said: str, explained_again: str = ""
+) -> TeachBack:
+    """The patient told the plan back in their own words (terugvraagmethode)."""
+    require_open(consult)
+    teach_back = TeachBack(
+        consult=consult,
+        done_by=actor.user,
+        patient_said=patient_said.strip(),
+        explained_again=explained_again.strip(),
+    )
+    if not teach_back.patient_said:
+        raise ValidationError(_("Write down what the patient said, in their own words."))
+    teach_back.full_clean()
+    with transaction.atomic():
+        teach_back.save()
+        audit_consult_change(
+            actor=actor,
+            consult=consult,
+            action=AuditAction.CREATE,
+            object_type="teach_back",
+            object_id=consult.public_id,
+        )
+    return teach_back

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,6 +28,7 @@ from consult.models import AuditAction, Patient
 from consult.models.flags import PatientFlag
 from consult.patient_links import patient_links_of
 from consult.registry import conversation_models
+from consult.selectors.evaluations import DUE_WITHIN_DAYS, evaluations_due
 from consult.services import flags as flag_services
 from consult.services.consent import consent_record, consent_withdraw
 from consult.services.consults import consult_start
@@ -242,4 +244,29 @@ def referral_follow_up(request: HttpRequest) -> HttpResponse:
         request,
         "consult/referral_follow_up.html",
         {"referrals": waiting, "days": settings.REFERRAL_FOLLOW_UP_DAYS},
+    )
+
+
+@clinician_required
+def evaluations(request: HttpRequest) -> HttpResponse:
+    """Patients whose plan is due for evaluation: passed, or within two weeks."""
+    actor = Actor.from_request(request)
+    today = timezone.localdate()
+    with transaction.atomic():
+        due = list(evaluations_due(actor.user.practice_id, today=today)[:200])
+        audit_log_many(
+            actor=actor,
+            action=AuditAction.READ,
+            object_type="evaluation_list",
+            patient_ids=[plan.patient.public_id for plan in due],
+        )
+    rows = [
+        (plan, (plan.next_evaluation_on - today).days, (today - plan.next_evaluation_on).days)
+        for plan in due
+        if plan.next_evaluation_on
+    ]
+    return render(
+        request,
+        "consult/evaluations_due.html",
+        {"rows": rows, "days": DUE_WITHIN_DAYS},
     )

@@ -21,6 +21,7 @@ from consult.plan_forms import (
     GoalAddForm,
     NetworkMemberAddForm,
     ReferralUpdateForm,
+    TeachBackForm,
 )
 from consult.registry import get_conversation_model
 from consult.services import plans, referrals
@@ -66,13 +67,22 @@ def _panel(
         **plan_context(consult, model, request.user),
         **extra,
     }
-    return focus_next(
+    response = focus_next(
         render(request, "consult/workspace.html#plan_panel", context, status=status), *focus
     )
+    if status == 200:
+        # Steps that show the plan's goals (KOP: interventions per goal) read them again.
+        response["HX-Trigger"] = "planChanged"
+    return response
 
 
 # The add forms whose errors a page without JavaScript shows.
-FORMS_WITH_ERRORS = ("goal_add_errors", "agreement_add_errors", "network_add_errors")
+FORMS_WITH_ERRORS = (
+    "goal_add_errors",
+    "agreement_add_errors",
+    "network_add_errors",
+    "teach_back_errors",
+)
 
 type Action = Callable[..., HttpResponse]
 
@@ -347,3 +357,12 @@ def _is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+@plan_action
+def teach_back_add(request: HttpRequest, actor: Actor, consult: Consult) -> HttpResponse:
+    form = TeachBackForm(request.POST, prefix="terugvragen")
+    if not form.is_valid():
+        return _panel(request, consult, status=422, teach_back_errors=form)
+    plans.teach_back_record(actor=actor, consult=consult, **form.cleaned_data)
+    return _panel(request, consult)

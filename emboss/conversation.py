@@ -1,0 +1,445 @@
+"""The EMBOSS seven steps as the core sees them: a cycle from the conversation card to
+the evaluation, with the POH-S as casemanager, the GP finally responsible, teach-back
+before the plan is done, and the next cycle carrying over the goals still open."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import URLPattern, URLResolver
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from consult.conversation_api import (
+    Actor,
+    ConversationModel,
+    Domain,
+    EntryScreen,
+    GoalSuggestion,
+    PatientEntry,
+    SeriesLine,
+    SeriesPoint,
+    Step,
+    Timeline,
+    TimelineSeries,
+    autosave_form,
+)
+from consult.models import (
+    Agreement,
+    Consult,
+    Goal,
+    NetworkMember,
+    Patient,
+    PatientLink,
+    TeachBack,
+    User,
+)
+from emboss import services
+from emboss.chart import CardMarks, render_card_svg
+from emboss.domains import BY_KEY, DOMAINS
+from emboss.forms import CheckForm, EvaluationForm, HomeMarkForm, MarkForm, ScaleForm, SheetForm
+from emboss.models import Card, EmbossSheet, GoalEvaluation
+
+
+@dataclass(frozen=True)
+class Row:
+    record: Any
+    form: forms.BaseForm
+    label: str = ""
+
+
+def marks_of(card: Card) -> dict[str, CardMarks]:
+    return {
+        mark.domain: CardMarks(state=mark.state, matters_most=mark.matters_most)
+        for mark in card.marks.all()
+    }
+
+
+def card_svg(card: Card, title: str) -> str:
+    return render_card_svg(marks_of(card), title=title)
+
+
+@dataclass(frozen=True)
+class EmbossModel(ConversationModel):
+    def on_start(self, *, consult: Consult, actor: Actor) -> None:
+        services.sheet_of(consult)
+        services.card_of(consult)
+
+    def on_continue(self, *, consult: Consult, previous: Consult, actor: Actor) -> None:
+        services.next_cycle_carry_over(actor=actor, consult=consult, previous=previous)
+
+    def on_step_done(self, *, consult: Consult, step: Step, actor: Actor) -> None:
+        if step.slug == "doelen" and not TeachBack.objects.filter(consult=consult).exists():
+            raise ValidationError(
+                _(
+                    "Check the plan by teach-back first: let the patient tell it in their "
+                    "own words, and record it in the plan (“Check the plan by teach-back”)."
+                )
+            )
+
+    def on_patient_entry_done(self, *, link: PatientLink) -> None:
+        services.card_from_home(link=link)
+
+    def consult_urls(self) -> Sequence[URLPattern | URLResolver]:
+        from emboss.urls import urlpatterns
+
+        return urlpatterns
+
+    def seed_demo(self, *, patients: Mapping[str, Patient], staff: Mapping[str, User]) -> None:
+        from emboss.demo import seed_emboss_case
+
+        seed_emboss_case(patients=patients, staff=staff)
+
+    def step_template(self, step: Step) -> str:
+        return f"emboss/steps.html#{step.slug}"
+
+    def step_context(self, *, consult: Consult, step: Step, actor: Actor) -> dict[str, Any]:
+        sheet = services.sheet_of(consult)
+        card = services.card_of(consult)
+        sheet_form = autosave_form(
+            SheetForm(instance=sheet, prefix=str(sheet.public_id)),
+            consult=consult,
+            kind="emboss_sheet",
+            record=sheet,
+        )
+        context: dict[str, Any] = {
+            "sheet": sheet,
+            "sheet_form": sheet_form,
+            "card_chart": card_svg(card, _("The conversation card")),
+        }
+        goals = list(
+            Goal.objects.active()
+            .filter(plan__patient_id=consult.patient_id, reached_on__isnull=True)
+            .order_by("position", "created_at")
+        )
+        if step.slug == "voorbereiden":
+            home = services.home_card_for(consult)
+            context.update(
+                marks=[
+                    Row(
+                        mark,
+                        autosave_form(
+                            MarkForm(instance=mark, prefix=str(mark.public_id)),
+                            consult=consult,
+                            kind="emboss_mark",
+                            record=mark,
+                        ),
+                        str(BY_KEY[mark.domain].label),
+                    )
+                    for mark in sorted(card.marks.all(), key=lambda m: _order(m.domain))
+                ],
+                home_card=home,
+                home_chart=card_svg(home, _("The card the patient filled in at home"))
+                if home
+                else "",
+            )
+        elif step.slug == "doelen":
+            context.update(
+                scales=[
+                    Row(
+                        goal,
+                        autosave_form(
+                            ScaleForm(
+                                instance=(scale := services.scale_of(goal)),
+                                prefix=str(scale.public_id),
+                            ),
+                            consult=consult,
+                            kind="emboss_goal_scale",
+                            record=scale,
+                        ),
+                    )
+                    for goal in goals
+                ],
+                teach_back_done=TeachBack.objects.filter(consult=consult).exists(),
+            )
+        elif step.slug == "vastleggen":
+            context["network"] = list(
+                NetworkMember.objects.active().filter(plan__patient_id=consult.patient_id)
+            )
+        elif step.slug == "aan-de-slag":
+            context["agreements"] = list(
+                Agreement.objects.active()
+                .filter(goal__in=goals)
+                .select_related("goal")
+                .order_by("goal__position", "position")
+            )
+        elif step.slug == "evalueren":
+            context.update(
+                evaluations=[
+                    Row(
+                        goal,
+                        autosave_form(
+                            EvaluationForm(
+                                instance=(evaluation := services.evaluation_of(consult, goal)),
+                                prefix=str(evaluation.public_id),
+                            ),
+                            consult=consult,
+                            kind="emboss_goal_evaluation",
+                            record=evaluation,
+                        ),
+                        label=_scale_text(goal),
+                    )
+                    for goal in goals
+                ],
+                checks=[
+                    Row(
+                        agreement,
+                        autosave_form(
+                            CheckForm(
+                                instance=(check := services.check_of(consult, agreement)),
+                                prefix=str(check.public_id),
+                            ),
+                            consult=consult,
+                            kind="emboss_agreement_check",
+                            record=check,
+                        ),
+                    )
+                    for agreement in Agreement.objects.active()
+                    .filter(goal__in=goals)
+                    .select_related("goal")
+                ],
+            )
+        return context
+
+    def chart_svg(self, consult: Consult, *, for_patient: bool = False) -> str:
+        card = (
+            Card.objects.filter(consult=consult, source="samen").prefetch_related("marks").first()
+        )
+        if card is None or not any(mark.state or mark.matters_most for mark in card.marks.all()):
+            return ""
+        return card_svg(card, _("My conversation card"))
+
+    def what_matters(self, consult: Consult) -> list[str]:
+        sheet = EmbossSheet.objects.filter(consult=consult).first()
+        card = (
+            Card.objects.filter(consult=consult, source="samen").prefetch_related("marks").first()
+        )
+        said = [m.words for m in card.marks.all() if m.matters_most and m.words] if card else []
+        if sheet is not None and sheet.priorities:
+            said.append(sheet.priorities)
+        return said
+
+    def findings(self, consult: Consult) -> list[str]:
+        lines = []
+        card = (
+            Card.objects.filter(consult=consult, source="samen").prefetch_related("marks").first()
+        )
+        if card is not None:
+            worries = [str(BY_KEY[m.domain].label) for m in card.marks.all() if m.state == "zorgen"]
+            well = [str(BY_KEY[m.domain].label) for m in card.marks.all() if m.state == "goed"]
+            most = [str(BY_KEY[m.domain].label) for m in card.marks.all() if m.matters_most]
+            if worries:
+                lines.append(_("Worries: %(items)s.") % {"items": ", ".join(worries)})
+            if well:
+                lines.append(_("Goes well: %(items)s.") % {"items": ", ".join(well)})
+            if most:
+                lines.append(_("Matters most: %(items)s.") % {"items": ", ".join(most)})
+        sheet = (
+            EmbossSheet.objects.filter(consult=consult)
+            .select_related("casemanager", "responsible_gp")
+            .first()
+        )
+        if sheet is not None and sheet.casemanager:
+            lines.append(
+                _("Casemanager: %(name)s; GP finally responsible: %(gp)s.")
+                % {
+                    "name": sheet.casemanager.full_name,
+                    "gp": sheet.responsible_gp.full_name if sheet.responsible_gp else "—",
+                }
+            )
+        evaluations = GoalEvaluation.objects.filter(consult=consult).select_related("goal")
+        evaluated = [e for e in evaluations if e.outcome or e.score is not None]
+        if evaluated:
+            lines.append(
+                _("Evaluation: %(items)s.")
+                % {
+                    "items": "; ".join(
+                        f"{e.goal.text}: "
+                        + (str(e.get_outcome_display()) if e.outcome else f"{e.score:+d}")
+                        for e in evaluated
+                    )
+                }
+            )
+        return lines
+
+    def recorded_data(self, consult: Consult) -> dict[str, Any]:
+        sheet = EmbossSheet.objects.filter(consult=consult).first()
+        cards = Card.objects.filter(consult=consult).prefetch_related("marks")
+        return {
+            "cycle": consult.session_number,
+            "cards": [
+                {
+                    "source": str(card.get_source_display()),
+                    "filled_on": card.filled_on.isoformat(),
+                    "marks": [
+                        {
+                            "domain": str(BY_KEY[m.domain].label),
+                            "state": str(m.get_state_display()),
+                            "matters_most": m.matters_most,
+                            "words": m.words,
+                        }
+                        for m in card.marks.all()
+                        if m.domain in BY_KEY
+                    ],
+                }
+                for card in cards
+            ],
+            "conversation": sheet.conversation if sheet else "",
+            "priorities": sheet.priorities if sheet else "",
+            "own_actions": sheet.own_actions if sheet else "",
+            "evaluation": [
+                {
+                    "goal": e.goal.text,
+                    "score": e.score,
+                    "outcome": str(e.get_outcome_display()),
+                    "patient_says": e.patient_says,
+                }
+                for e in GoalEvaluation.objects.filter(consult=consult).select_related("goal")
+            ],
+        }
+
+    def goal_suggestions(self, consult: Consult) -> list[GoalSuggestion]:
+        """What worries the patient or matters most on the card, in their words."""
+        card = (
+            Card.objects.filter(consult=consult, source="samen").prefetch_related("marks").first()
+        )
+        if card is None:
+            return []
+        marked = [m for m in card.marks.all() if m.matters_most or m.state == "zorgen"]
+        marked.sort(key=lambda m: (not m.matters_most, _order(m.domain)))
+        return [
+            GoalSuggestion(
+                key=f"emboss_mark:{m.public_id}",
+                text=m.words or str(BY_KEY[m.domain].label),
+                domain_key=m.domain,
+            )
+            for m in marked
+            if m.domain in BY_KEY
+        ]
+
+    def timeline(self, consults: Sequence[Consult]) -> Timeline:
+        """Per cycle how many goals were reached, as a line over the cycles: one query
+        for all the evaluations."""
+        evaluations: dict[int, list[GoalEvaluation]] = {c.pk: [] for c in consults}
+        for evaluation in GoalEvaluation.objects.filter(consult__in=consults):
+            evaluations[evaluation.consult_id].append(evaluation)
+        summaries, points = {}, []
+        for consult in sorted(consults, key=lambda c: c.started_at):
+            evaluated = [e for e in evaluations[consult.pk] if e.outcome or e.score is not None]
+            reached = sum(1 for e in evaluated if e.reached)
+            if evaluated:
+                summaries[consult.pk] = _(
+                    "Cycle %(number)d: %(reached)d of %(total)d goals reached"
+                ) % {"number": consult.session_number, "reached": reached, "total": len(evaluated)}
+                points.append(SeriesPoint(on=consult.started_at.date(), value=reached))
+            else:
+                summaries[consult.pk] = _("Cycle %(number)d: %(steps)s") % {
+                    "number": consult.session_number,
+                    "steps": self.steps_summary(consult),
+                }
+        series = []
+        if points:
+            top = max(point.value for point in points)
+            series.append(
+                TimelineSeries(
+                    key="emboss-doelen",
+                    title=_("EMBOSS: goals reached per cycle"),
+                    lines=[SeriesLine(label=_("Goals reached"), points=points)],
+                    y_min=0,
+                    y_max=max(5, top),
+                )
+            )
+        return Timeline(summaries=summaries, series=series)
+
+
+def _order(domain: str) -> int:
+    return [d.key for d in DOMAINS].index(domain) if domain in BY_KEY else len(DOMAINS)
+
+
+def _scale_text(goal: Goal) -> str:
+    scale = getattr(goal, "scale", None)
+    if scale is None or not (scale.less or scale.as_hoped or scale.more):
+        return ""
+    return " · ".join(
+        f"{label} {text}"
+        for label, text in ((-1, scale.less), (0, scale.as_hoped), (1, scale.more))
+        if text
+    )
+
+
+HOME_SCREENS = tuple(
+    EntryScreen(key=d.key, title=d.label, form_class=HomeMarkForm, intro=d.question)
+    for d in DOMAINS
+)
+
+EMBOSS = EmbossModel(
+    slug="emboss",
+    name=gettext_lazy("EMBOSS seven steps"),
+    for_whom=gettext_lazy(
+        "For patients with low health literacy or low income: a cycle in plain language, "
+        "with teach-back."
+    ),
+    steps=(
+        Step(
+            "voorbereiden",
+            gettext_lazy("Prepare with the conversation card"),
+            gettext_lazy("What goes well, what worries, what matters most? The patient marks it."),
+        ),
+        Step(
+            "gesprek",
+            gettext_lazy("Conversation about health and daily life"),
+            gettext_lazy("Talk about the domains on the card, in the patient's words."),
+        ),
+        Step(
+            "prioriteiten",
+            gettext_lazy("Set priorities"),
+            gettext_lazy("Few points at once: what does the patient want to work on first?"),
+        ),
+        Step(
+            "doelen",
+            gettext_lazy("Choose goals and make the plan"),
+            gettext_lazy(
+                "Goals in the patient's own words, and what as hoped would look like. "
+                "Check the plan by teach-back before this step is done."
+            ),
+        ),
+        Step(
+            "vastleggen",
+            gettext_lazy("Put the plan on paper"),
+            gettext_lazy("Who is casemanager, who is finally responsible, where the plan is kept."),
+        ),
+        Step(
+            "aan-de-slag",
+            gettext_lazy("Getting going"),
+            gettext_lazy("What the patient does themselves, and who helps."),
+        ),
+        Step(
+            "evalueren",
+            gettext_lazy("Evaluate"),
+            gettext_lazy("Per goal and agreement: how did it go? Then start the next cycle."),
+        ),
+    ),
+    domains=tuple(Domain(d.key, d.label, d.themes) for d in DOMAINS),
+    suggestions_step="doelen",
+    continuable=True,
+    session_label=gettext_lazy("cycle"),
+    teach_back_required=True,
+    chart_key=gettext_lazy(
+        "A tick: this goes well. An exclamation mark: this worries you. A star: this matters "
+        "most to you."
+    ),
+    patient_entries=(
+        PatientEntry(
+            purpose="kaart",
+            title=gettext_lazy("EMBOSS conversation card"),
+            patient_title=gettext_lazy("Your conversation card"),
+            patient_intro=gettext_lazy(
+                "Seven parts of your life. For each: does it go well, or do you worry about "
+                "it? And what matters most to you? We talk about it together."
+            ),
+            screens=HOME_SCREENS,
+        ),
+    ),
+)
