@@ -3,6 +3,7 @@ a few words, and what the patient marked: goes well (a tick), worries (an exclam
 mark in a triangle), matters most (a star and a heavy border). Marks are shapes and
 words, never colour alone. Presentation attributes only (CSP), every text escaped."""
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from textwrap import wrap
@@ -72,11 +73,12 @@ def render_card_svg(marks: Mapping[str, CardMarks], *, title: str | None = None)
     width = COLUMNS * TILE_W + (COLUMNS + 1) * GAP
     height = rows * TILE_H + (rows + 1) * GAP
     heading = title or _("Conversation card")
+    ident = f"card-{uuid.uuid4().hex[:8]}"  # the card from home and of now on one page
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="card-title card-desc" class="chart chart-card">',
-        f'<title id="card-title">{escape(heading)}</title>',
-        f'<desc id="card-desc">{escape(_describe(marks))}</desc>',
+        f'aria-labelledby="{ident}-title {ident}-desc" class="chart chart-card">',
+        f'<title id="{ident}-title">{escape(heading)}</title>',
+        f'<desc id="{ident}-desc">{escape(_describe(marks))}</desc>',
     ]
     for index, domain in enumerate(DOMAINS):
         row, column = divmod(index, COLUMNS)

@@ -6,16 +6,19 @@ alone. A half-filled web draws the scores it has; an empty one draws the empty w
 Presentation attributes only (CSP), every text escaped."""
 
 import math
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from textwrap import wrap
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from spinnenweb.dimensions import DIMENSIONS
 
-WIDTH = 800
-CX, CY, RADIUS = 400, 262, 170
+WIDTH = 860
+CX, CY, RADIUS = 430, 262, 170
+LABEL_LINE = 24
 LABEL_GAP = 26
 LEGEND_TOP = 520
 LEGEND_ROW = 28
@@ -68,11 +71,12 @@ def render_radar_svg(webs: Sequence[RadarWeb], *, title: str | None = None) -> s
     talk = set().union(*(web.talk for web in webs)) if webs else set()
     height = LEGEND_TOP + LEGEND_ROW * (len(webs) + (1 if talk else 0)) + 8
     heading = title or _("Spider web of Positieve Gezondheid")
+    ident = f"radar-{uuid.uuid4().hex[:8]}"  # several webs may share a page
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-labelledby="radar-title radar-desc" class="chart chart-radar">',
-        f'<title id="radar-title">{escape(heading)}</title>',
-        f'<desc id="radar-desc">{escape(_describe(webs))}</desc>',
+        f'aria-labelledby="{ident}-title {ident}-desc" class="chart chart-radar">',
+        f'<title id="{ident}-title">{escape(heading)}</title>',
+        f'<desc id="{ident}-desc">{escape(_describe(webs))}</desc>',
     ]
     for ring in range(1, 11):
         ring_points = " ".join(
@@ -101,12 +105,12 @@ def render_radar_svg(webs: Sequence[RadarWeb], *, title: str | None = None) -> s
         parts.append(
             f'<line x1="120" y1="{y}" x2="170" y2="{y}" stroke="{colour}" stroke-width="3"{dash_attr}/>'
             + _shape(shape, 145, y, colour)
-            + f'<text x="182" y="{y + 6}" font-size="17" fill="{INK}">{escape(web.label)}</text>'
+            + f'<text x="182" y="{y + 7}" font-size="20" fill="{INK}">{escape(web.label)}</text>'
         )
     if talk:
         y = LEGEND_TOP + len(webs) * LEGEND_ROW
         parts.append(
-            _star(145, y) + f'<text x="182" y="{y + 6}" font-size="17" fill="{INK}">'
+            _star(145, y) + f'<text x="182" y="{y + 7}" font-size="20" fill="{INK}">'
             f"{escape(_('I want to talk about this'))}</text>"
         )
     parts.append("</svg>")
@@ -120,6 +124,13 @@ def _label(index: int, name: str, talk: bool) -> str:
     lx = x + (LABEL_GAP if dx > 1 else -LABEL_GAP if dx < -1 else 0) * 0.6
     ly = y + (-14 if dy < -1 and abs(dx) < 1 else 22 if dy > 1 and abs(dx) < 1 else 6)
     weight = ' font-weight="700"' if talk else ""
+    # Long names go over two lines, so they stay large and inside the picture.
+    lines = wrap(name, width=13, break_long_words=False) or [name]
+    block = (len(lines) - 1) * LABEL_LINE
+    if anchor == "middle":
+        first_y = ly - block if dy < 0 else ly
+    else:
+        first_y = ly - block / 2
     star = ""
     if talk:
         # The star sits between the web and the name, which moves aside to make room;
@@ -129,11 +140,14 @@ def _label(index: int, name: str, talk: bool) -> str:
         elif anchor == "end":
             star, lx = _star(lx - 4, ly - 6), lx - 18
         else:
-            star = _star(lx, ly + (-24 if dy < 0 else 20))
-    return (
-        f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="18" text-anchor="{anchor}" '
-        f'fill="{INK}"{weight}>{escape(name)}</text>{star}'
+            star = _star(lx, first_y - 26 if dy < 0 else first_y + block + 20)
+    # A space ends every line but the last, so the name reads whole as text.
+    spans = "".join(
+        f'<tspan x="{lx:.1f}" y="{first_y + number * LABEL_LINE:.1f}">'
+        f"{escape(line)}{' ' if number < len(lines) - 1 else ''}</tspan>"
+        for number, line in enumerate(lines)
     )
+    return f'<text font-size="22" text-anchor="{anchor}" fill="{INK}"{weight}>{spans}</text>{star}'
 
 
 def _web(web: RadarWeb, colour: str, dash: str, fill: str, shape: str) -> list[str]:
