@@ -127,10 +127,10 @@ def _label(index: int, name: str, talk: bool) -> str:
     # Long names go over two lines, so they stay large and inside the picture.
     lines = wrap(name, width=13, break_long_words=False) or [name]
     block = (len(lines) - 1) * LABEL_LINE
+    # Lines grow away from the web: upwards at the top, centred on the sides.
+    first_y = ly - block / 2
     if anchor == "middle":
         first_y = ly - block if dy < 0 else ly
-    else:
-        first_y = ly - block / 2
     star = ""
     if talk:
         # The star sits between the web and the name, which moves aside to make room;
