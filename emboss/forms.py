@@ -11,6 +11,7 @@ from emboss.models import (
     GoalEvaluation,
     GoalScale,
     MarkState,
+    PlanWhere,
 )
 
 HOME_STATES = [
@@ -55,6 +56,9 @@ class SheetForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        plan_where = self.fields["plan_where"]
+        assert isinstance(plan_where, forms.ChoiceField)
+        plan_where.choices = [("", _("not said")), *PlanWhere.choices]
         practice_id = self.instance.consult.practice_id
         for name, roles in (("casemanager", CLINICAL_ROLES), ("responsible_gp", [Role.HUISARTS])):
             field = self.fields[name]

@@ -158,7 +158,10 @@ class GoalEvaluation(Versioned):
 
     @property
     def reached(self) -> bool:
-        return self.outcome == Outcome.REACHED or (self.score is not None and self.score >= 0)
+        """The outcome in words counts where it is given; else as hoped (0) or better."""
+        if self.outcome:
+            return self.outcome == Outcome.REACHED
+        return self.score is not None and self.score >= 0
 
 
 class AgreementCheck(Versioned):

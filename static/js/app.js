@@ -22,6 +22,14 @@
     });
     narrow.addEventListener("change", apply);
     apply();
+    // A link to a place inside the closed panel (a step's "To teach-back") opens it.
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest('a[href^="#"]') : null;
+      var target = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+      if (!target || !panel.contains(target) || !panel.classList.contains("collapsed")) return;
+      button.setAttribute("aria-expanded", "true");
+      apply();
+    });
   }
   document.addEventListener("DOMContentLoaded", setUpPlanToggle);
 

@@ -297,3 +297,11 @@ def test_the_demo_has_a_finished_cycle_and_a_second_under_way():
     assert GoalEvaluation.objects.filter(consult=cycles[0]).count() == 2
     assert Goal.objects.filter(reached_on__isnull=False).count() == 1
     assert TeachBack.objects.filter(consult=cycles[0]).exists()
+
+
+def test_the_outcome_in_words_counts_before_the_score():
+    assert GoalEvaluation(score=0, outcome="niet").reached is False
+    assert GoalEvaluation(score=-1, outcome="bereikt").reached is True
+    assert GoalEvaluation(score=0).reached is True
+    assert GoalEvaluation(score=-1).reached is False
+    assert GoalEvaluation().reached is False
