@@ -9,6 +9,7 @@ axe-core on the page as it is now and fails on any "serious" or "critical" viola
 """
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -288,3 +289,14 @@ def open_page(
     yield new
     for context in contexts:
         context.close()
+
+
+def wait_until(condition: Callable[[], bool], *, seconds: float = 10) -> bool:
+    """Poll the database until `condition` holds: several fields of one record share
+    one save state, so "Opgeslagen" can show before the last save has landed."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True

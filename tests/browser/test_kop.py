@@ -34,7 +34,7 @@ from consult.models import Agreement, Consult, Patient, PatientFlag
 from consult.services.consults import consult_start
 from kop import services
 from kop.models import Complaint, KopSheet
-from tests.browser.conftest import SOFT_TIMEOUT, log_in
+from tests.browser.conftest import SOFT_TIMEOUT, log_in, wait_until
 from tests.factories import ConsentFactory, PatientFactory
 
 pytestmark = pytest.mark.browser
@@ -473,6 +473,15 @@ def test_relapse_prevention_is_printed_without_the_flag(
         field = step.get_by_label(label)
         autosave(page, partial(field.fill, text))
         expect(status_beside(field)).to_contain_text(SAVED)
+    # The three fields share one record and one save state: wait until every text is
+    # stored before printing, not only the first save that answered.
+    stored = ("warning_signs", "what_helps", "who_to_call")
+    wait_until(
+        lambda: (
+            [getattr(KopSheet.objects.get(consult=second), name) for name in stored]
+            == list(words.values())
+        )
+    )
     axe_check(page)
     shoot(page, "6-terugvalpreventie", soft)
 

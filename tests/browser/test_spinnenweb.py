@@ -24,7 +24,7 @@ from consult.services.consults import consult_start
 from spinnenweb import services
 from spinnenweb.chart import CX, CY, RADIUS
 from spinnenweb.models import Web, WebSheet, WebSource
-from tests.browser.conftest import CSP_REPORTER, log_in, watch
+from tests.browser.conftest import CSP_REPORTER, log_in, wait_until, watch
 from tests.factories import ConsentFactory, PatientFactory
 
 pytestmark = pytest.mark.browser
@@ -260,8 +260,13 @@ def test_a_web_filled_in_together_becomes_a_radar_and_a_goal(
         step.get_by_label(label).fill(text)
         autosaved(page, lambda: page.keyboard.press("Tab"))
     expect(step.locator(f"#status-{sheet.public_id}")).to_contain_text(SAVED)
-    sheet.refresh_from_db()
-    assert (sheet.what_matters, sheet.what_to_change, sheet.who_can_help) == tuple(answers.values())
+
+    def stored() -> tuple[str, str, str]:
+        sheet.refresh_from_db()
+        return (sheet.what_matters, sheet.what_to_change, sheet.who_can_help)
+
+    wait_until(lambda: stored() == tuple(answers.values()))
+    assert stored() == tuple(answers.values())
     axe_check(page)
     shoot_step(page, "gesprek")
 
