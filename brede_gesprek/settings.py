@@ -198,6 +198,9 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "consult.views.errors.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# How many proxies in front add to X-Forwarded-For: the client address is the entry
+# that many places from the right.
+TRUSTED_PROXY_COUNT = max(env_int("TRUSTED_PROXY_COUNT", 1), 1)
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -1,6 +1,7 @@
 """Who may see what. Every read of patient data goes through a helper here: it scopes
 to the user's practice and role, writes the audit record, and answers 404 otherwise."""
 
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -12,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from consult.audit import audit_log
 from consult.models import AuditAction, AuditOutcome, Consult, Patient, User
@@ -33,18 +35,33 @@ class Actor:
 
 
 def client_address(request: HttpRequest) -> str | None:
+    """The client's address for the audit trail. Behind trusted proxies it is the entry
+    the nearest of them added to X-Forwarded-For: counted from the right, since a client
+    can put anything on the left. A value that is no address is never used."""
     if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        if len(forwarded) >= settings.TRUSTED_PROXY_COUNT and forwarded[-1]:
+            address = _valid(forwarded[-settings.TRUSTED_PROXY_COUNT])
+            if address:
+                return address
+    return _valid(request.META.get("REMOTE_ADDR", ""))
+
+
+def _valid(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
 
 
 type View[**P] = Callable[Concatenate[HttpRequest, P], HttpResponse]
 
 
 def clinician_required[**P](view: View[P]) -> View[P]:
-    """Patient data is for the treating roles only; anyone else gets 403, logged."""
+    """Patient data is for the treating roles only; anyone else gets 403, logged. What
+    they get is never cached."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
@@ -61,7 +78,10 @@ def clinician_required[**P](view: View[P]) -> View[P]:
                 outcome=AuditOutcome.REFUSED,
             )
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        # Patient data never stays in a browser's or a proxy's cache.
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
     return login_required(wrapped)
 

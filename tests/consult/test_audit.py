@@ -96,3 +96,38 @@ def test_forwarded_address_is_used_only_when_trusted(huisarts_a, patient_a, sett
         "10.0.0.1",
         "203.0.113.9",
     ]
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "proxies", "expected"),
+    [
+        ("198.51.100.7, 203.0.113.9", 1, "203.0.113.9"),  # the client forged the left one
+        ("198.51.100.7, 203.0.113.9, 10.0.0.2", 2, "203.0.113.9"),
+        ("not-an-address", 1, "10.0.0.1"),
+        ("<script>, 2001:db8::1", 1, "2001:db8::1"),
+        ("203.0.113.9", 3, "10.0.0.1"),
+    ],
+)
+def test_the_address_comes_from_the_trusted_proxy_and_is_never_garbage(
+    huisarts_a, patient_a, settings, forwarded, proxies, expected
+):
+    settings.TRUST_X_FORWARDED_FOR = True
+    settings.TRUSTED_PROXY_COUNT = proxies
+    url = reverse("patient_detail", kwargs={"patient_id": patient_a.public_id})
+    response = client_for(huisarts_a).get(
+        url, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded
+    )
+    assert response.status_code == 200
+    assert AuditEvent.objects.latest("id").client_address == expected
+
+
+def test_patient_pages_are_never_cached(huisarts_a, patient_a, consult_4d):
+    client = client_for(huisarts_a)
+    for url in (
+        reverse("patient_detail", kwargs={"patient_id": patient_a.public_id}),
+        reverse("patient_list"),
+        reverse("consult_detail", kwargs={"consult_id": consult_4d.public_id}),
+    ):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "no-store" in cache_control
+        assert "private" in cache_control
