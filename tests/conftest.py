@@ -2,7 +2,9 @@
 an outsider, the huisarts of practice B. Most tests are about what each may do."""
 
 import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -30,14 +32,20 @@ def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix: None, django_db_keepdb: bool
 ) -> None:
     """A test database of this run's own: pytest-django names it test_<name>, and two
-    runs on one machine would otherwise drop each other's. SQLite tests run in memory,
-    private to the process already; --reuse-db asks for the shared name on purpose."""
+    runs on one machine would otherwise drop each other's; --reuse-db asks for the
+    shared name on purpose. SQLite gets a file of this run's own instead of memory: the
+    live server of the browser tests answers requests in threads, and an in-memory
+    database makes them share one connection, which SQLite refuses when two requests
+    overlap ("bad parameter or other API misuse")."""
     if django_db_keepdb:
         return
     for database in settings.DATABASES.values():
-        if database["ENGINE"] == "django.db.backends.sqlite3":
-            continue
         test = database.setdefault("TEST", {})
+        if database["ENGINE"] == "django.db.backends.sqlite3":
+            test["NAME"] = str(
+                Path(tempfile.gettempdir()) / f"brede_gesprek_test_{os.getpid()}.sqlite3"
+            )
+            continue
         test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{os.getpid()}"
 
 
