@@ -32,6 +32,7 @@ from playwright.sync_api import (
 from consult.models import User
 from sociale_kaart.models import Theme
 from sociale_kaart.themes import ThemeSlug
+from tests.browser.journeys import PHONE
 from tests.conftest import current_code
 from tests.factories import PASSWORD
 
@@ -300,3 +301,28 @@ def wait_until(condition: Callable[[], bool], *, seconds: float = 10) -> bool:
             return False
         time.sleep(0.1)
     return True
+
+
+@pytest.fixture
+def phone(chromium: Browser, live_server, browser_log) -> Iterator[Callable[..., Page]]:
+    """A page on a phone-sized screen in a browser context of its own (no cookies of
+    the professional), with or without JavaScript, watched like the `page` fixture;
+    request `page` too so the problems are reported at teardown."""
+    contexts = []
+
+    def new(*, javascript: bool) -> Page:
+        context = chromium.new_context(
+            java_script_enabled=javascript,
+            viewport=PHONE,
+            locale="nl-NL",
+            base_url=live_server.url,
+        )
+        context.set_default_timeout(10_000)
+        if javascript:
+            context.add_init_script(CSP_REPORTER)
+        contexts.append(context)
+        return watch(context.new_page(), browser_log)
+
+    yield new
+    for context in contexts:
+        context.close()

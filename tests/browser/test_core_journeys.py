@@ -7,36 +7,24 @@ script error or a 5xx answer; `axe_check` fails on serious or critical violation
 Screenshots for review go to /tmp/shots/."""
 
 import re
-import tempfile
-from collections.abc import Callable, Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Page, expect
 
 from consult.access import Actor
 from consult.models import Consult, FlagLevel, Patient, PatientLink
 from consult.services.consults import consult_start
 from consult.services.flags import flag_raise
-from tests.browser.conftest import CSP_REPORTER, log_in, watch
+from tests.browser.conftest import log_in
+from tests.browser.journeys import PHONE, SHOTS, consult_path, patient_path
 from tests.factories import ConsentFactory, PatientFactory
 from tests.throwaway_model import SLUG, throwaway_model  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(tempfile.gettempdir()) / "shots"  # /tmp/shots, for review
-PHONE: ViewportSize = {"width": 390, "height": 844}
 FLAG_TEXT = "Gedachten aan de dood genoemd"
-
-
-def patient_path(patient: Patient) -> str:
-    return f"/patienten/{patient.public_id}/"
-
-
-def consult_path(consult: Consult) -> str:
-    return f"/consulten/{consult.public_id}/"
 
 
 def consented(patient: Patient, user) -> Patient:
@@ -47,31 +35,6 @@ def consented(patient: Patient, user) -> Patient:
 def shoot(page: Page, name: str, *, full_page: bool = True) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / f"{name}.png", full_page=full_page)
-
-
-@pytest.fixture
-def phone(chromium: Browser, live_server, browser_log) -> Iterator[Callable[..., Page]]:
-    """A page on a phone-sized screen in a browser context of its own (no cookies of
-    the professional), with or without JavaScript, watched like the `page` fixture;
-    request `page` too so the problems are reported at teardown."""
-    contexts = []
-
-    def new(*, javascript: bool) -> Page:
-        context = chromium.new_context(
-            java_script_enabled=javascript,
-            viewport=PHONE,
-            locale="nl-NL",
-            base_url=live_server.url,
-        )
-        context.set_default_timeout(10_000)
-        if javascript:
-            context.add_init_script(CSP_REPORTER)
-        contexts.append(context)
-        return watch(context.new_page(), browser_log)
-
-    yield new
-    for context in contexts:
-        context.close()
 
 
 # 1. Continuation (issue 8, point 3)

@@ -20,26 +20,30 @@ and 768 px, and of the home screens at 390 px, go to /tmp/shots/emboss-bt-*.png.
 
 import datetime
 import re
-import subprocess
-import tempfile
-from collections.abc import Callable, Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import dateformat, timezone, translation
-from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
+from playwright.sync_api import Locator, Page, expect
 
 from consult.models import Agreement, Consult, Goal, Patient, PatientLink, Role, TeachBack, User
 from emboss.models import Card, CardSource, GoalEvaluation
-from tests.browser.conftest import CSP_REPORTER, SOFT_TIMEOUT, log_in, watch
+from tests.browser.conftest import SOFT_TIMEOUT, log_in
+from tests.browser.journeys import (
+    PHONE,
+    SAVED,
+    SHOTS,
+    autosave,
+    consult_path,
+    patient_path,
+    pdf_text,
+    status_beside,
+    step_heading,
+)
 from tests.factories import ConsentFactory, PatientFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(tempfile.gettempdir()) / "shots"
-PHONE: ViewportSize = {"width": 390, "height": 844}
-SAVED = re.compile(r"Opgeslagen om \d{2}:\d{2}")
 REFUSAL = "Check het plan eerst met de terugvraagmethode"
 TEACH_BACK_SENTENCE = "heb je dit plan in je eigen woorden verteld"
 
@@ -64,14 +68,6 @@ EXPLAINED = "Dat het Geldloket gratis is en dat ze de brieven mag meenemen."
 
 
 # Helpers
-
-
-def patient_path(patient: Patient) -> str:
-    return f"/patienten/{patient.public_id}/"
-
-
-def consult_path(consult: Consult) -> str:
-    return f"/consulten/{consult.public_id}/"
 
 
 @pytest.fixture
@@ -121,32 +117,11 @@ def _at_most(value: int, limit: int) -> None:
     assert value <= limit, f"{value} > {limit}"
 
 
-def step_heading(page: Page) -> Locator:
-    return page.locator("h3#step-title")
-
-
 def settled(page: Page) -> None:
     """Wait until htmx has settled the last swap (the focus script then moves the
     focus; typing before that could land in the field it leaves)."""
     page.wait_for_function(
         "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-    )
-
-
-def autosave(page: Page, action: Callable[[], object]) -> None:
-    """Do `action` on an autosave field and wait for the server to confirm the save."""
-    with page.expect_response(
-        lambda r: "/bewaar/" in r.url and r.request.method == "POST"
-    ) as saved:
-        action()
-    assert saved.value.status == 200, f"the save answered {saved.value.status}"
-
-
-def status_beside(field: Locator) -> Locator:
-    """The quiet save state of the record `field` belongs to."""
-    return field.locator(
-        "xpath=ancestor::form[contains(@class,'autosave')]"
-        "/following-sibling::div[contains(@class,'save-line')][1]//*[@role='status']"
     )
 
 
@@ -182,12 +157,6 @@ def quiet(page: Page) -> Page:
         ".every(e => getComputedStyle(e).opacity === '0')"
     )
     return page
-
-
-def pdf_text(pdf: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
 
 
 def dutch_date(day: datetime.date) -> str:
@@ -456,27 +425,6 @@ def test_a_whole_cycle_from_the_card_to_cycle_two(
 
 
 # 2. The card at home, on a phone without JavaScript, and starting from it
-
-
-@pytest.fixture
-def phone(chromium: Browser, live_server, browser_log) -> Iterator[Callable[..., Page]]:
-    """A phone-sized page in a browser context of its own (no cookies of the
-    professional), with or without JavaScript, watched like the `page` fixture."""
-    contexts = []
-
-    def new(*, javascript: bool) -> Page:
-        context = chromium.new_context(
-            java_script_enabled=javascript, viewport=PHONE, locale="nl-NL", base_url=live_server.url
-        )
-        context.set_default_timeout(10_000)
-        if javascript:
-            context.add_init_script(CSP_REPORTER)
-        contexts.append(context)
-        return watch(context.new_page(), browser_log)
-
-    yield new
-    for context in contexts:
-        context.close()
 
 
 def expect_home_screen(page: Page, patient: Patient, name: str) -> None:

@@ -18,16 +18,12 @@ every step at 1366 and 768 px go to /tmp/shots/kop-bt-*.png for review."""
 
 import datetime
 import re
-import subprocess
-import tempfile
-from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from consult.access import Actor
 from consult.models import Agreement, Consult, Patient, PatientFlag
@@ -35,12 +31,20 @@ from consult.services.consults import consult_start
 from kop import services
 from kop.models import Complaint, KopSheet
 from tests.browser.conftest import SOFT_TIMEOUT, log_in, wait_until
+from tests.browser.journeys import (
+    SAVED,
+    SHOTS,
+    autosave,
+    consult_path,
+    patient_path,
+    pdf_text,
+    status_beside,
+    step_heading,
+)
 from tests.factories import ConsentFactory, PatientFactory
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(tempfile.gettempdir()) / "shots"
-SAVED = re.compile(r"Opgeslagen om \d{2}:\d{2}")
 REMINDER = "De risicoanalyse is nog niet vastgelegd."
 REFUSAL = "Beantwoord elke vraag van de risicoanalyse en schrijf de conclusie"
 THOUGHTS = "gedachten aan de dood of suïcide, geen plannen"
@@ -65,14 +69,6 @@ DEFINITION = (
 
 
 # Helpers
-
-
-def patient_path(patient: Patient) -> str:
-    return f"/patienten/{patient.public_id}/"
-
-
-def consult_path(consult: Consult) -> str:
-    return f"/consulten/{consult.public_id}/"
 
 
 @pytest.fixture
@@ -107,27 +103,6 @@ def shoot(page: Page, name: str, soft) -> None:
 
 def _at_most(value: int, limit: int) -> None:
     assert value <= limit, f"{value} > {limit}"
-
-
-def step_heading(page: Page) -> Locator:
-    return page.locator("h3#step-title")
-
-
-def autosave(page: Page, action: Callable[[], object]) -> None:
-    """Do `action` on an autosave field and wait for the server to confirm the save."""
-    with page.expect_response(
-        lambda r: "/bewaar/" in r.url and r.request.method == "POST"
-    ) as saved:
-        action()
-    assert saved.value.status == 200, f"the save answered {saved.value.status}"
-
-
-def status_beside(field: Locator) -> Locator:
-    """The quiet save state of the record `field` belongs to."""
-    return field.locator(
-        "xpath=ancestor::form[contains(@class,'autosave')]"
-        "/following-sibling::div[contains(@class,'save-line')][1]//*[@role='status']"
-    )
 
 
 def settled(page: Page) -> None:
@@ -176,12 +151,6 @@ def add_text(page: Page, label: str, text: str, *, area: str | None = None) -> N
     added = page.locator(f"#step ul.entries input[type=text][value='{text}']")
     expect(added).to_have_count(1)
     settled(page)
-
-
-def pdf_text(pdf: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
 
 
 def first_session(patient: Patient, poh) -> Consult:

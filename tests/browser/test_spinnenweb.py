@@ -8,14 +8,12 @@ Screenshots for review go to /tmp/shots/web-bt-*.png."""
 
 import math
 import re
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
+from playwright.sync_api import Locator, Page, ViewportSize, expect
 
 from consult.access import Actor
 from consult.models import Consult, Patient, PatientLink
@@ -24,16 +22,14 @@ from consult.services.consults import consult_start
 from spinnenweb import services
 from spinnenweb.chart import CX, CY, RADIUS
 from spinnenweb.models import Web, WebSheet, WebSource
-from tests.browser.conftest import CSP_REPORTER, log_in, wait_until, watch
+from tests.browser.conftest import log_in, wait_until
+from tests.browser.journeys import PHONE, SAVED, SHOTS, patient_path
 from tests.factories import ConsentFactory, PatientFactory
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(tempfile.gettempdir()) / "shots"  # /tmp/shots, for review
-PHONE: ViewportSize = {"width": 390, "height": 844}
 WIDE: ViewportSize = {"width": 1366, "height": 900}
 TABLET: ViewportSize = {"width": 768, "height": 1024}
-SAVED = re.compile(r"Opgeslagen om \d{2}:\d{2}")
 MODEL = "Spinnenweb (Positieve Gezondheid)"
 # The official names, in the order of the axes (clockwise from the top).
 DIMENSIONS = (
@@ -51,10 +47,6 @@ STEP_TITLES = {
     "gesprek": "Wat belangrijk is en wat anders moet",
     "plan": "Plan",
 }
-
-
-def patient_path(patient: Patient) -> str:
-    return f"/patienten/{patient.public_id}/"
 
 
 def step_path(consult: Consult, slug: str) -> str:
@@ -139,28 +131,6 @@ def cut_off_labels(radar: Locator) -> list[str]:
           }).map(text => text.textContent);
         }"""
     )
-
-
-@pytest.fixture
-def phone(chromium: Browser, live_server, browser_log) -> Iterator[Callable[..., Page]]:
-    """A page on a phone-sized screen in a browser context of its own (no cookies of
-    the professional), with or without JavaScript, watched like the `page` fixture;
-    request `page` too so the problems are reported at teardown."""
-    contexts = []
-
-    def new(*, javascript: bool) -> Page:
-        context = chromium.new_context(
-            java_script_enabled=javascript, viewport=PHONE, locale="nl-NL", base_url=live_server.url
-        )
-        context.set_default_timeout(10_000)
-        if javascript:
-            context.add_init_script(CSP_REPORTER)
-        contexts.append(context)
-        return watch(context.new_page(), browser_log)
-
-    yield new
-    for context in contexts:
-        context.close()
 
 
 # 1. A web filled in together, talked about and taken into the plan (issue 11, point 1)

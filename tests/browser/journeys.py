@@ -1,0 +1,52 @@
+"""What the browser journeys of the conversation models share: paths, waiting for an
+autosave, the save state beside a field, reading a printed PDF, and where the
+screenshots for review go."""
+
+import re
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, ViewportSize
+
+from consult.models import Consult, Patient
+
+SHOTS = Path(tempfile.gettempdir()) / "shots"  # /tmp/shots, for review
+PHONE: ViewportSize = {"width": 390, "height": 844}
+SAVED = re.compile(r"Opgeslagen om \d{2}:\d{2}")
+
+
+def patient_path(patient: Patient) -> str:
+    return f"/patienten/{patient.public_id}/"
+
+
+def consult_path(consult: Consult) -> str:
+    return f"/consulten/{consult.public_id}/"
+
+
+def step_heading(page: Page) -> Locator:
+    return page.locator("h3#step-title")
+
+
+def autosave(page: Page, action: Callable[[], object]) -> None:
+    """Do `action` on an autosave field and wait for the server to confirm the save."""
+    with page.expect_response(
+        lambda r: "/bewaar/" in r.url and r.request.method == "POST"
+    ) as saved:
+        action()
+    assert saved.value.status == 200, f"the save answered {saved.value.status}"
+
+
+def status_beside(field: Locator) -> Locator:
+    """The quiet save state of the record `field` belongs to."""
+    return field.locator(
+        "xpath=ancestor::form[contains(@class,'autosave')]"
+        "/following-sibling::div[contains(@class,'save-line')][1]//*[@role='status']"
+    )
+
+
+def pdf_text(pdf: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
