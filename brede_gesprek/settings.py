@@ -153,6 +153,20 @@ PATIENT_LINK_THROTTLE_MINUTES = env_int("PATIENT_LINK_THROTTLE_MINUTES", 15)
 
 # A second factor (authenticator app) for every account before it sees anything.
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+if not TWO_FACTOR_REQUIRED and not DEBUG:
+    raise ImproperlyConfigured(
+        "TWO_FACTOR_REQUIRED=false is for local development only: it needs DEBUG=true."
+    )
+
+# The audit trail (NEN 7513): the name it gives this application, and the key of the
+# hash chain that seals its records (consult.audit_chain). Keep AUDIT_CHAIN_KEY secret
+# and apart from the database: whoever has it and write access to the database could
+# rewrite the chain. By default it is derived from SECRET_KEY.
+AUDIT_APPLICATION_ID = env_str("AUDIT_APPLICATION_ID", "brede-gesprek")
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY")
+# Keyed hash of a patient's HIS number after erasure of their record: the trail still
+# says whose record it was, without revealing who (consult.services.erasure).
+ERASURE_HASH_KEY = env_str("ERASURE_HASH_KEY")
 OTP_TOTP_ISSUER = "Brede Gesprek"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)

@@ -67,14 +67,13 @@ def clinician_required[**P](view: View[P]) -> View[P]:
     def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         user = request.user
         if not isinstance(user, User) or not user.is_clinician:
-            actor = Actor.from_request(request)
-            patient_id = kwargs.get("patient_id")
+            object_type, object_id, patient_id = _refused_target(kwargs)
             audit_log(
-                actor=actor,
-                action=AuditAction.READ,
-                object_type="patient",
-                object_id=str(patient_id or ""),
-                patient_id=patient_id if isinstance(patient_id, UUID) else None,
+                actor=Actor.from_request(request),
+                action=tried_action(request),
+                object_type=object_type,
+                object_id=object_id,
+                patient_id=patient_id,
                 outcome=AuditOutcome.REFUSED,
             )
             raise PermissionDenied
@@ -84,6 +83,31 @@ def clinician_required[**P](view: View[P]) -> View[P]:
         return response
 
     return login_required(wrapped)
+
+
+def tried_action(request: HttpRequest) -> AuditAction:
+    """The action a refused request tried: reading for GET, changing otherwise."""
+    return AuditAction.READ if request.method in ("GET", "HEAD", "OPTIONS") else AuditAction.UPDATE
+
+
+def _refused_target(kwargs: dict[str, object]) -> tuple[str, str, UUID | None]:
+    """What a refused request was after: the most specific object in its URL (a goal
+    rather than its consult), and the patient it belongs to when that exists."""
+    ids = {name: value for name, value in kwargs.items() if isinstance(value, UUID)}
+    patient_id = ids.get("patient_id")
+    if patient_id is None and "consult_id" in ids:
+        patient_id = (
+            Consult.objects.filter(public_id=ids["consult_id"])
+            .values_list("patient__public_id", flat=True)
+            .first()
+        )
+    if patient_id is not None and not Patient.objects.filter(public_id=patient_id).exists():
+        patient_id = None
+    specific = [name for name in ids if name not in ("patient_id", "consult_id")]
+    name = specific[-1] if specific else ("consult_id" if "consult_id" in ids else "patient_id")
+    if name not in ids:
+        return "page", "", patient_id
+    return name.removesuffix("_id"), str(ids[name]), patient_id
 
 
 def administrator_required[**P](view: View[P]) -> View[P]:
@@ -96,8 +120,11 @@ def administrator_required[**P](view: View[P]) -> View[P]:
     return login_required(wrapped)
 
 
-def get_patient_for(actor: Actor, patient_id: UUID) -> Patient:
-    """The patient, if the actor may see them; logs the read either way."""
+def get_patient_for(
+    actor: Actor, patient_id: UUID, *, tried: AuditAction = AuditAction.READ
+) -> Patient:
+    """The patient, if the actor may see them; logs the read, or the refusal of what
+    was `tried`."""
     with transaction.atomic():
         patient = (
             Patient.objects.for_practice(actor.user.practice_id)
@@ -108,10 +135,10 @@ def get_patient_for(actor: Actor, patient_id: UUID) -> Patient:
         )
         audit_log(
             actor=actor,
-            action=AuditAction.READ,
+            action=AuditAction.READ if patient else tried,
             object_type="patient",
             object_id=str(patient_id),
-            patient_id=patient_id,
+            patient_id=patient_id if patient or _patient_exists(patient_id) else None,
             outcome=AuditOutcome.ALLOWED if patient else AuditOutcome.REFUSED,
         )
     if patient is None:
@@ -119,9 +146,12 @@ def get_patient_for(actor: Actor, patient_id: UUID) -> Patient:
     return patient
 
 
-def get_consult_for(actor: Actor, consult_id: UUID, *, log_read: bool = True) -> Consult:
+def get_consult_for(
+    actor: Actor, consult_id: UUID, *, log_read: bool = True, tried: AuditAction | None = None
+) -> Consult:
     """The consult, if the actor may see it. `log_read=False` is for writes, which log
-    their own audit record; a refusal is logged always."""
+    their own audit record; a refusal is logged always, as the read or the change that
+    was tried, naming the patient when the consult exists."""
     # A write needs only the patient; a page also shows who started the consult.
     related = ("patient", "started_by") if log_read else ("patient",)
     consult = (
@@ -134,17 +164,28 @@ def get_consult_for(actor: Actor, consult_id: UUID, *, log_read: bool = True) ->
     if consult is not None and not log_read:
         return consult
     with transaction.atomic():
+        patient_id = (
+            consult.patient.public_id
+            if consult
+            else Consult.objects.filter(public_id=consult_id)
+            .values_list("patient__public_id", flat=True)
+            .first()
+        )
         audit_log(
             actor=actor,
-            action=AuditAction.READ,
+            action=tried or (AuditAction.READ if log_read else AuditAction.UPDATE),
             object_type="consult",
             object_id=str(consult_id),
-            patient_id=consult.patient.public_id if consult else None,
+            patient_id=patient_id,
             outcome=AuditOutcome.ALLOWED if consult else AuditOutcome.REFUSED,
         )
     if consult is None:
         raise Http404
     return consult
+
+
+def _patient_exists(patient_id: UUID) -> bool:
+    return Patient.objects.filter(public_id=patient_id).exists()
 
 
 def patients_for(actor: Actor) -> PatientQuerySet:

@@ -4,14 +4,18 @@ record is built by `_event`, whichever path writes it."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from django.conf import settings
+from django.db import transaction
+
 from consult.models import AuditAction, AuditEvent, AuditOutcome
+from consult.models.audit import AuditEventType
 
 if TYPE_CHECKING:
     from consult.access import Actor
-    from consult.models import Consult
+    from consult.models import Consult, User
 
 
 @dataclass(frozen=True)
@@ -22,25 +26,64 @@ class PatientVisitor:
     client_address: str | None = None
 
 
+@dataclass(frozen=True)
+class Visitor:
+    """Someone not logged in (yet): a login attempt, an account activation link.
+    Logged without a user or role, with the address the request came from."""
+
+    client_address: str | None = None
+
+
+type Who = "Actor | PatientVisitor | Visitor"
+
+
 def audit_log(
     *,
-    actor: "Actor | PatientVisitor",
+    actor: Who,
     action: AuditAction,
     object_type: str,
     object_id: str = "",
     patient_id: UUID | None = None,
     outcome: AuditOutcome = AuditOutcome.ALLOWED,
+    event: AuditEventType = AuditEventType.RECORD,
+    details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    event = _event(
+    record = _event(
         actor=actor,
         action=action,
         object_type=object_type,
         object_id=object_id,
         patient_id=patient_id,
         outcome=outcome,
+        event=event,
+        details=details,
     )
-    event.save()
-    return event
+    record.save()
+    _seal_after_commit()
+    return record
+
+
+def audit_account(
+    *,
+    actor: Who,
+    event: AuditEventType,
+    action: AuditAction,
+    account: "User | None",
+    outcome: AuditOutcome = AuditOutcome.ALLOWED,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An event of an account (login, second factor, password, role): the account it
+    concerns is the object. `details` holds what changed as {"field": [old, new]} or
+    what was tried, never a password or a code."""
+    return audit_log(
+        actor=actor,
+        action=action,
+        object_type="user",
+        object_id=str(account.public_id) if account is not None else "",
+        outcome=outcome,
+        event=event,
+        details=details,
+    )
 
 
 def audit_log_many(
@@ -54,9 +97,12 @@ def audit_log_many(
             object_id=str(patient_id),
             patient_id=patient_id,
             outcome=AuditOutcome.ALLOWED,
+            event=AuditEventType.RECORD,
+            details=None,
         )
         for patient_id in patient_ids
     )
+    _seal_after_commit()
 
 
 def audit_consult_change(
@@ -72,19 +118,37 @@ def audit_consult_change(
     )
 
 
+def _seal_after_commit() -> None:
+    """Chain the new records once their transaction has committed (a rolled-back
+    transaction drops the callback with its records). The first callback seals every
+    pending record; the others find nothing left to do."""
+    transaction.on_commit(_seal, robust=True)
+
+
+def _seal() -> None:
+    from consult.audit_chain import seal_pending
+
+    seal_pending()
+
+
 def _event(
     *,
-    actor: "Actor | PatientVisitor",
+    actor: Who,
     action: AuditAction,
     object_type: str,
     object_id: str,
     patient_id: UUID | None,
     outcome: AuditOutcome,
+    event: AuditEventType,
+    details: dict[str, Any] | None,
 ) -> AuditEvent:
-    user = None if isinstance(actor, PatientVisitor) else actor.user
+    user = getattr(actor, "user", None)
     if user is not None and not user.is_authenticated:
         user = None
     return AuditEvent(
+        event=event,
+        details=details or {},
+        application=settings.AUDIT_APPLICATION_ID,
         user=user,
         role="patient" if isinstance(actor, PatientVisitor) else (user.role if user else ""),
         practice_id=user.practice_id if user else None,

@@ -8,7 +8,11 @@ if [ "$#" -gt 0 ]; then
     exec "$@"
 fi
 
-python manage.py migrate --noinput
+# Migrate here when one database role does everything; docker-compose.yml instead runs
+# a separate migrate service as the tables' owner and sets MIGRATE_ON_START=false.
+if [ "${MIGRATE_ON_START:-true}" = "true" ]; then
+    python manage.py migrate --noinput
+fi
 
 exec gunicorn brede_gesprek.wsgi:application \
     --bind 0.0.0.0:8000 \

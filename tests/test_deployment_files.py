@@ -5,8 +5,11 @@ instead of starting them: docker-compose.yml, the Dockerfile, the entrypoint,
 .env.example, .dockerignore and .gitignore.
 """
 
+import os
 import re
+import shutil
 import stat
+import subprocess
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -160,9 +163,29 @@ def test_web_database_url_points_at_db() -> None:
         f"DATABASE_URL of service web is not a PostgreSQL URL: {url}"
     )
     assert parts.hostname == "db", f"DATABASE_URL of service web does not point at host db: {url}"
-    assert "${POSTGRES_PASSWORD}" in url, (
-        "DATABASE_URL of service web does not take its password from ${POSTGRES_PASSWORD}"
+    assert (parts.username, parts.password) == ("brede_gesprek_app", "${APP_DB_PASSWORD}"), (
+        "service web must connect as brede_gesprek_app, the role that owns nothing, "
+        f"with ${{APP_DB_PASSWORD}}: {url}"
     )
+    assert environment(service("web")).get("MIGRATE_ON_START") == "false", (
+        "service web must not migrate: its role may not change the schema"
+    )
+
+
+def test_migrations_run_as_the_owner_in_a_service_of_their_own() -> None:
+    migrate = service("migrate")
+    url = urlsplit(environment(migrate).get("DATABASE_URL", ""))
+    assert (url.username, url.hostname) == ("brede_gesprek_owner", "db"), (
+        "service migrate must connect to db as brede_gesprek_owner"
+    )
+    command = " ".join(as_list(migrate.get("command")))
+    assert "manage.py migrate" in command, "service migrate does not run manage.py migrate"
+    assert "grant_app_role brede_gesprek_app" in command, (
+        "service migrate does not give brede_gesprek_app its rights after migrating"
+    )
+    assert (service("web").get("depends_on") or {}).get("migrate", {}).get("condition") == (
+        "service_completed_successfully"
+    ), "service web must start only after migrate succeeded"
 
 
 def test_web_publishes_port_8000_and_checks_healthz() -> None:
@@ -252,7 +275,15 @@ def test_entrypoint_is_executable() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "POSTGRES_PASSWORD"]
+    "name",
+    [
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "CSRF_TRUSTED_ORIGINS",
+        "POSTGRES_PASSWORD",
+        "OWNER_DB_PASSWORD",
+        "APP_DB_PASSWORD",
+    ],
 )
 def test_env_example_names_required_setting(name: str) -> None:
     assert ENV_EXAMPLE.is_file(), "missing .env.example"
@@ -267,3 +298,63 @@ def test_env_file_is_kept_out_of_git_and_the_image() -> None:
     assert DOCKERIGNORE.is_file(), "missing .dockerignore"
     dockerignore = {line.strip() for line in DOCKERIGNORE.read_text(encoding="utf-8").splitlines()}
     assert ".env" in dockerignore, ".dockerignore does not exclude .env from the build context"
+
+
+# --- database roles (docker/postgres) -------------------------------------------------
+
+
+def test_db_creates_the_owner_and_app_roles_on_a_new_volume() -> None:
+    mounts = " ".join(str(volume) for volume in as_list(service("db").get("volumes")))
+    assert "docker/postgres/init-roles.sh:/docker-entrypoint-initdb.d/" in mounts
+    # Not named *.sql there, or the image would run it without the variables.
+    assert "docker/postgres/roles.sql:/docker-entrypoint-initdb.d/roles.sql.in" in mounts
+    env = environment(service("db"))
+    for name in ("OWNER_DB_PASSWORD", "APP_DB_PASSWORD"):
+        assert env.get(name, "").startswith(f"${{{name}:?"), f"db must require {name}"
+    assert (ROOT / "docker" / "postgres" / "init-roles.sh").stat().st_mode & stat.S_IXUSR
+
+
+@pytest.mark.skipif(shutil.which("psql") is None, reason="needs psql")
+def test_roles_sql_makes_an_owner_and_an_app_role_without_powers() -> None:
+    """Runs docker/postgres/roles.sql against the PostgreSQL on 127.0.0.1 with names of
+    this run's own, as the postgres image would on a new volume, and reads back what it
+    made; then removes it."""
+    suffix = os.getpid()
+    names = {"db": f"bg_roles_{suffix}", "owner": f"bg_owner_{suffix}", "app": f"bg_app_{suffix}"}
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-qAt"]
+    probe = subprocess.run([*psql, "-c", "SELECT 1"], capture_output=True, text=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip("no PostgreSQL on 127.0.0.1")
+    variables = [arg for key, value in names.items() for arg in ("-v", f"{key}={value}")]
+    try:
+        subprocess.run(
+            [*psql, "-d", "postgres", *variables, "-v", "owner_password=o", "-v",
+             "app_password=a", "-f", str(ROOT / "docker" / "postgres" / "roles.sql")],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        query = (
+            "SELECT rolname, rolsuper, rolcreaterole, rolcreatedb, rolcanlogin FROM pg_roles "
+            f"WHERE rolname IN ('{names['owner']}', '{names['app']}') ORDER BY rolname"
+        )
+        roles = subprocess.run(
+            [*psql, "-d", "postgres", "-c", query], check=True, capture_output=True, text=True
+        ).stdout.split()
+        assert roles == [f"{names['app']}|f|f|f|t", f"{names['owner']}|f|f|f|t"]
+        owner = subprocess.run(
+            [*psql, "-d", "postgres", "-c",
+             f"SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '{names['db']}'"],
+            check=True, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
+        assert owner == names["owner"]
+        create = subprocess.run(
+            [*psql, "-d", names["db"], "-c", f"SET ROLE {names['app']}; CREATE TABLE t (i int)"],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert "permission denied" in create.stderr
+    finally:
+        for statement in (
+            f"DROP DATABASE IF EXISTS {names['db']}",
+            f"DROP ROLE IF EXISTS {names['app']}",
+            f"DROP ROLE IF EXISTS {names['owner']}",
+        ):
+            subprocess.run([*psql, "-d", "postgres", "-c", statement], check=False)

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -197,3 +198,30 @@ def test_a_refused_form_gets_a_plain_dutch_page(db):
     content = response.content.decode()
     assert "Laad de pagina opnieuw" in content or "laad de pagina opnieuw" in content
     assert "<style" not in content
+
+
+@pytest.mark.django_db
+def test_demo_data_is_refused_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(("debug", "starts"), [("false", False), ("true", True)])
+def test_two_factor_login_can_be_switched_off_only_with_debug(debug, starts):
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "brede_gesprek.settings",
+            "TWO_FACTOR_REQUIRED": "false",
+            "DEBUG": debug,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode == 0) is starts, result.stderr
+    if not starts:
+        assert "TWO_FACTOR_REQUIRED=false is for local development only" in result.stderr

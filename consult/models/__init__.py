@@ -1,4 +1,4 @@
-from consult.models.audit import AuditAction, AuditEvent, AuditOutcome
+from consult.models.audit import AuditAction, AuditEvent, AuditEventType, AuditOutcome
 from consult.models.consent import Consent
 from consult.models.consults import Consult
 from consult.models.flags import FlagLevel, PatientFlag
@@ -24,6 +24,7 @@ __all__ = [
     "Agreement",
     "AuditAction",
     "AuditEvent",
+    "AuditEventType",
     "AuditOutcome",
     "Consent",
     "Consult",

@@ -11,19 +11,55 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("delete")
     PRINT = "print", _("print")
     EXPORT = "export", _("export")
+    EXECUTE = "execute", _("execute")
 
 
 class AuditOutcome(models.TextChoices):
     ALLOWED = "allowed", _("allowed")
     REFUSED = "refused", _("refused")
+    FAILED = "failed", _("failed")
+
+
+class AuditEventType(models.TextChoices):
+    """What happened, beside the action code: NEN 7513's "event"."""
+
+    RECORD = "record", _("access to a record")
+    LOGIN = "login", _("login")
+    LOGOUT = "logout", _("logout")
+    LOCKOUT = "lockout", _("account locked")
+    SECOND_FACTOR = "second_factor", _("second factor")
+    PASSWORD = "password", _("password")
+    ACCOUNT = "account", _("account")
+    SESSION = "session", _("session")
+    AUDIT_REVIEW = "audit_review", _("audit trail review")
+    ERASURE = "erasure", _("erasure of a record")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """The application never changes or removes an audit record; on PostgreSQL a
+    trigger refuses it for whoever tries (see the migration)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise RuntimeError("Audit events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("Audit events are append-only")
 
 
 class AuditEvent(models.Model):
-    """One logged access to patient data (NEN 7513). Ids only: no names, no free text.
+    """One logged event (NEN 7513): an access to patient data, or an event of an
+    account. Ids only: no names, no free text; `details` holds old and new values of
+    account settings (a role, active or not), never patient data.
 
-    Append-only: the application never updates or deletes a row."""
+    Append-only. After the transaction that wrote it commits, each record is sealed
+    into a chain: `seq` is its place and `chain_hash` a keyed hash over its fields and
+    the hash of the record before it (consult.audit_chain), so a record changed or
+    removed behind the application's back breaks the chain."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    event = models.CharField(
+        max_length=20, choices=AuditEventType.choices, default=AuditEventType.RECORD
+    )
     user = models.ForeignKey("consult.User", on_delete=models.PROTECT, null=True, related_name="+")
     role = models.CharField(max_length=20, blank=True)
     practice = models.ForeignKey(
@@ -32,12 +68,19 @@ class AuditEvent(models.Model):
     patient_id = models.UUIDField(null=True, db_index=True)
     action = models.CharField(max_length=10, choices=AuditAction.choices)
     object_type = models.CharField(max_length=40)
-    object_id = models.CharField(max_length=36, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
     client_address = models.GenericIPAddressField(null=True)
     outcome = models.CharField(max_length=10, choices=AuditOutcome.choices)
+    application = models.CharField(max_length=40, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    seq = models.BigIntegerField(null=True, unique=True)
+    chain_hash = models.CharField(max_length=64, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["practice", "at"]), models.Index(fields=["user", "at"])]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.outcome}"

@@ -1,6 +1,7 @@
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,7 +25,7 @@ def plan_pdf(request: HttpRequest, consult_id: UUID) -> HttpResponse:
     """The patient's plan as a PDF, made on request and never stored; the print is
     recorded in the audit trail."""
     actor = Actor.from_request(request)
-    consult = get_consult_for(actor, consult_id, log_read=False)
+    consult = get_consult_for(actor, consult_id, log_read=False, tried=AuditAction.PRINT)
     document = plan_document(consult, today=timezone.localdate())
     pdf = render_pdf("documents/plan.html", {"doc": document})
     with transaction.atomic():
@@ -57,9 +58,13 @@ def soep(request: HttpRequest, consult_id: UUID) -> HttpResponse:
                 "Write ICPC codes as a letter and two digits, separated by spaces, such as Z01 P03."
             )
         else:
-            consult_confirm_icpc(actor=actor, consult=consult, codes=codes)
-            messages.success(request, _("ICPC codes confirmed."))
-            return redirect("soep", consult_id=consult.public_id)
+            try:
+                consult_confirm_icpc(actor=actor, consult=consult, codes=codes)
+            except ValidationError as refusal:
+                error = " ".join(refusal.messages)
+            else:
+                messages.success(request, _("ICPC codes confirmed."))
+                return redirect("soep", consult_id=consult.public_id)
     summary = soep_for(consult)
     with transaction.atomic():
         audit_consult_change(
@@ -91,7 +96,7 @@ def patient_copy(request: HttpRequest, patient_id: UUID, fmt: str) -> HttpRespon
     if fmt not in {"pdf", "json"}:
         raise Http404
     actor = Actor.from_request(request)
-    patient = get_patient_for(actor, patient_id)
+    patient = get_patient_for(actor, patient_id, tried=AuditAction.EXPORT)
     with transaction.atomic():
         audit_log(
             actor=actor,

@@ -17,7 +17,7 @@ def plan_fhir(request: HttpRequest, consult_id: UUID) -> HttpResponse:
     """The patient's plan as a FHIR R4 Bundle to download, made on request and never
     stored; the export is recorded in the audit trail."""
     actor = Actor.from_request(request)
-    consult = get_consult_for(actor, consult_id, log_read=False)
+    consult = get_consult_for(actor, consult_id, log_read=False, tried=AuditAction.EXPORT)
     bundle = plan_bundle(consult)
     with transaction.atomic():
         audit_consult_change(

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from consult.access import Actor, clinician_required, get_patient_for
+from consult.access import Actor, clinician_required, get_patient_for, tried_action
 from consult.forms import PatientLinkForm
 from consult.services.patient_links import entry_of, link_create, link_withdraw
 from consult.views.patients import patient_detail_page
@@ -22,7 +22,7 @@ from consult.views.patients import patient_detail_page
 @require_POST
 def link_new(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient_for(actor, patient_id)
+    patient = get_patient_for(actor, patient_id, tried=tried_action(request))
     form = PatientLinkForm(request.POST)
     if form.is_valid():
         model_slug, _sep, purpose = form.cleaned_data["entry"].partition(":")
@@ -55,7 +55,7 @@ def link_new(request: HttpRequest, patient_id: UUID) -> HttpResponse:
 @require_POST
 def link_withdrawn(request: HttpRequest, patient_id: UUID, link_id: UUID) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient_for(actor, patient_id)
+    patient = get_patient_for(actor, patient_id, tried=tried_action(request))
     link = patient.patient_links.filter(public_id=link_id).first()
     if link is None:
         raise Http404

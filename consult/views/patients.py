@@ -11,7 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consult.access import Actor, clinician_required, get_patient_for, patients_for
+from consult.access import (
+    Actor,
+    clinician_required,
+    get_patient_for,
+    patients_for,
+    tried_action,
+)
 from consult.audit import audit_log_many
 from consult.charts.trend import render_trend_svg
 from consult.forms import (
@@ -85,7 +91,7 @@ def patient_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def patient_edit(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient_for(actor, patient_id)
+    patient = get_patient_for(actor, patient_id, tried=tried_action(request))
     form = PatientForm(request.POST or None, instance=patient, practice=actor.user.practice)
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,7 +113,7 @@ def patient_edit(request: HttpRequest, patient_id: UUID) -> HttpResponse:
 @clinician_required
 def patient_detail(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient_for(actor, patient_id)
+    patient = get_patient_for(actor, patient_id, tried=tried_action(request))
     return patient_detail_page(request, actor, patient)
 
 
@@ -115,7 +121,7 @@ def patient_detail(request: HttpRequest, patient_id: UUID) -> HttpResponse:
 @require_POST
 def consent_give(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient_for(actor, patient_id)
+    patient = get_patient_for(actor, patient_id, tried=tried_action(request))
     form = ConsentForm(request.POST, actor_user=actor.user)
     if form.is_valid():
         try:
@@ -132,7 +138,7 @@ def consent_give(request: HttpRequest, patient_id: UUID) -> HttpResponse:
 @require_POST
 def consent_revoke(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient_for(actor, patient_id)
+    patient = get_patient_for(actor, patient_id, tried=tried_action(request))
     form = ConsentWithdrawForm(request.POST)
     if form.is_valid():
         try:
@@ -149,7 +155,7 @@ def consent_revoke(request: HttpRequest, patient_id: UUID) -> HttpResponse:
 @require_POST
 def consult_new(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient_for(actor, patient_id)
+    patient = get_patient_for(actor, patient_id, tried=tried_action(request))
     form = ConsultStartForm(request.POST)
     if form.is_valid():
         continues = None
@@ -209,7 +215,7 @@ def patient_detail_page(
 @require_POST
 def flag_close(request: HttpRequest, patient_id: UUID, flag_id: UUID) -> HttpResponse:
     actor = Actor.from_request(request)
-    patient = get_patient_for(actor, patient_id)
+    patient = get_patient_for(actor, patient_id, tried=tried_action(request))
     flag = PatientFlag.objects.open().filter(patient=patient, public_id=flag_id).first()
     if flag is None:
         raise Http404

@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from consult.demo import DEMO_PASSWORD, seed_demo
@@ -11,6 +11,11 @@ class Command(BaseCommand):
     help = "Create the fictional demo practices, users and patients (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            # Demo accounts share a published password: never beside real patients.
+            raise CommandError(
+                "Demo data is for a local demo only: it is refused when DEBUG is off."
+            )
         # What the demo writes in words (a flag's text) is in the app's language.
         with translation.override(settings.LANGUAGE_CODE):
             accounts = seed_demo()
