@@ -57,8 +57,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sociale_kaart",
     "consult",
+    "account_security",
     "models_4d",
     "spinnenweb",
     "kop",
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "account_security.middleware.SessionGuardMiddleware",
     "consult.middleware.AccountGateMiddleware",
 ]
 
@@ -139,7 +142,36 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "account_security.validators.GuessablePasswordValidator"},
 ]
+
+# E-mail: account activation links and password reset links go to the colleague's
+# own address. In a local demo (DEBUG) they are printed on the console; tests keep
+# them in memory.
+_email_backend = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _email_backend,
+        "OPTIONS": {
+            "host": env_str("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 587),
+            "username": env_str("EMAIL_HOST_USER"),
+            "password": env_str("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "timeout": 10,
+        }
+        if _email_backend.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Brede Gesprek <noreply@localhost>")
+# An activation or password link works this long, once.
+PASSWORD_RESET_TIMEOUT = env_int("ACCOUNT_LINK_DAYS", 3) * 24 * 60 * 60
 
 # An open referral without news for this many days shows up for follow-up.
 REFERRAL_FOLLOW_UP_DAYS = env_int("REFERRAL_FOLLOW_UP_DAYS", 21)
@@ -167,12 +199,25 @@ AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY")
 # Keyed hash of a patient's HIS number after erasure of their record: the trail still
 # says whose record it was, without revealing who (consult.services.erasure).
 ERASURE_HASH_KEY = env_str("ERASURE_HASH_KEY")
+# Patient records are kept this many years after their last change (WGBO art. 7:454);
+# `python manage.py retention` lists (and with --erase erases) those past it.
+RECORD_RETENTION_YEARS = env_int("RECORD_RETENTION_YEARS", 20)
 OTP_TOTP_ISSUER = "Brede Gesprek"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Beside that absolute limit, a session ends after this many minutes without a request
+# (account_security.idle); the page warns a minute before.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 15)
+
+# After this many wrong passwords for one e-mail address, or from one client address,
+# within the window, every login attempt is refused until the window has passed
+# (account_security.lockout).
+LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5)
+LOGIN_LOCKOUT_ADDRESS_FAILURES = env_int("LOGIN_LOCKOUT_ADDRESS_FAILURES", 20)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch"))]

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
 from consult.audit import audit_log
-from consult.models import AuditAction, AuditOutcome, Consult, Patient, User
+from consult.models import AuditAction, AuditEventType, AuditOutcome, Consult, Patient, User
 from consult.models.patients import PatientQuerySet
 
 
@@ -85,9 +85,21 @@ def clinician_required[**P](view: View[P]) -> View[P]:
     return login_required(wrapped)
 
 
+# Pages whose GET is more than a read: what a refusal of them records.
+_GET_ACTIONS = {
+    "plan_pdf": AuditAction.PRINT,
+    "plan_fhir": AuditAction.EXPORT,
+    "patient_copy": AuditAction.EXPORT,
+}
+
+
 def tried_action(request: HttpRequest) -> AuditAction:
-    """The action a refused request tried: reading for GET, changing otherwise."""
-    return AuditAction.READ if request.method in ("GET", "HEAD", "OPTIONS") else AuditAction.UPDATE
+    """The action a refused request tried: reading (or printing, exporting) for GET,
+    changing otherwise."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        name = request.resolver_match.url_name if request.resolver_match else ""
+        return _GET_ACTIONS.get(name or "", AuditAction.READ)
+    return AuditAction.UPDATE
 
 
 def _refused_target(kwargs: dict[str, object]) -> tuple[str, str, UUID | None]:
@@ -116,6 +128,29 @@ def administrator_required[**P](view: View[P]) -> View[P]:
         if not isinstance(request.user, User) or not request.user.is_administrator:
             raise PermissionDenied
         return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+def audit_reviewer_required[**P](view: View[P]) -> View[P]:
+    """The audit trail is for the colleague the practice appointed to review it; a
+    refusal is logged. It names patients, so it is never cached either."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        user = request.user
+        if not isinstance(user, User) or not user.is_audit_reviewer:
+            audit_log(
+                actor=Actor.from_request(request),
+                action=tried_action(request),
+                object_type="audit_trail",
+                outcome=AuditOutcome.REFUSED,
+                event=AuditEventType.AUDIT_REVIEW,
+            )
+            raise PermissionDenied
+        response = view(request, *args, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
     return login_required(wrapped)
 

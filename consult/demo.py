@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from consult.models import Consent, Patient, Practice, Role, User
+from consult.models import CLINICAL_ROLES, Consent, Patient, Practice, Role, User
 from consult.registry import conversation_models
 from sociale_kaart.demo import seed_services
 
@@ -163,6 +163,8 @@ def _user(practice: Practice, demo: DemoUser) -> User:
             full_name=demo.full_name,
             practice=practice,
             role=demo.role,
+            # The demo's treating accounts are confirmed from the start.
+            confirmed_at=timezone.now() if demo.role in CLINICAL_ROLES else None,
         )
     return user
 

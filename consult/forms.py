@@ -6,6 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from account_security.lockout import lockout_error, login_succeeded, password_failed
+from consult.access import Actor, client_address
+from consult.audit import Visitor
 from consult.models import CLINICAL_ROLES, Patient, Practice, Role, User
 from consult.registry import conversation_models
 from sociale_kaart.validators import normalise_phone, normalise_postcode
@@ -19,12 +22,35 @@ class DateInput(forms.DateInput):
 
 
 class LoginForm(AuthenticationForm):
+    """The login, with the lockout after repeated wrong passwords
+    (account_security.lockout): while locked every attempt is refused, the right
+    password too, and the wrong password that reaches the limit already says so."""
+
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(
             "This e-mail address and password do not match. Check the password: capitals count."
         ),
     }
+
+    def clean(self) -> dict[str, Any]:
+        if error := lockout_error(actor=self._visitor(), email=self._email()):
+            raise error
+        cleaned_data = super().clean()
+        if isinstance(self.user_cache, User):
+            login_succeeded(actor=Actor(self.user_cache, self._visitor().client_address))
+        return cleaned_data
+
+    def get_invalid_login_error(self) -> ValidationError:
+        password_failed(actor=self._visitor(), email=self._email())
+        locked = lockout_error(actor=self._visitor(), email=self._email())
+        return locked or super().get_invalid_login_error()
+
+    def _email(self) -> str:
+        return str(self.cleaned_data.get("username") or "")
+
+    def _visitor(self) -> Visitor:
+        return Visitor(client_address(self.request) if self.request else None)
 
 
 class CodeForm(forms.Form):
@@ -98,7 +124,9 @@ class PatientForm(forms.ModelForm):
 
 
 def clinicians_of(practice_id: int) -> Any:
-    return User.objects.filter(practice_id=practice_id, is_active=True, role__in=CLINICAL_ROLES)
+    return User.objects.filter(
+        practice_id=practice_id, is_active=True, role__in=CLINICAL_ROLES, confirmed_at__isnull=False
+    )
 
 
 class ConsentForm(forms.Form):
@@ -162,15 +190,6 @@ class UserCreateForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=120)
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    password = forms.CharField(
-        label=_("First password"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        strip=False,
-        help_text=_(
-            "At least 12 characters; a common password is refused. "
-            "The colleague chooses a new one at first login."
-        ),
-    )
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"].lower()
@@ -191,6 +210,15 @@ class UserUpdateForm(forms.Form):
         label=_("Set up two-step verification again"),
         required=False,
         help_text=_(
-            "For a lost or new phone: at the next login the colleague links the app again."
+            "For a lost or new phone: at the next login the colleague links the app again. "
+            "A treating colleague then confirms the account again before it shows patient data."
+        ),
+    )
+    reviews_audit = forms.BooleanField(
+        label=_("Reviews the audit trail"),
+        required=False,
+        help_text=_(
+            "Appointed by the practice to check who looked at which record "
+            "(a GP or practice nurse)."
         ),
     )

@@ -20,12 +20,18 @@ class AccountGateMiddleware:
         user = getattr(request, "user", None)
         if isinstance(user, User):
             gate = self._gate_for(request, user)
-            if gate is not None and request.path not in {gate, reverse("logout")}:
+            if gate is not None and request.path not in {gate, *self._always_open()}:
                 query = (
                     urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
                 )
                 return HttpResponseRedirect(f"{gate}?{query}" if query else gate)
         return self.get_response(request)
+
+    def _always_open(self) -> set[str]:
+        """Logging out, a recovery code instead of the app's code, and the page's
+        questions about the idle timeout."""
+        names = ("logout", "two_factor_recovery", "session_status", "session_keepalive")
+        return {reverse(name) for name in names}
 
     def _gate_for(self, request: HttpRequest, user: User) -> str | None:
         if user.must_change_password:

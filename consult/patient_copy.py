@@ -6,8 +6,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy
 
-from consult.models import AuditEvent, Patient, PatientLink, TeachBack, User
+from consult.models import AuditEvent, Patient, PatientLink, Role, TeachBack, User
 from consult.registry import get_conversation_model
 from consult.selectors.plans import plan_view
 
@@ -26,7 +28,64 @@ def _entry_title(link: PatientLink) -> str:
     return str(entry.patient_title) if entry else link.purpose
 
 
-def patient_record(patient: Patient) -> dict[str, Any]:
+# What the patient reads in the list of who looked at their file, per kind of object.
+OBJECT_WORDS = {
+    "patient": gettext_lazy("your details"),
+    "patient_list": gettext_lazy("your name in a search result"),
+    "patient_record": gettext_lazy("a copy of your whole file"),
+    "consult": gettext_lazy("a conversation"),
+    "plan": gettext_lazy("your plan"),
+    "soep": gettext_lazy("the summary for the GP's record"),
+    "fhir_bundle": gettext_lazy("your plan, sent as data"),
+    "consent": gettext_lazy("your consent"),
+    "referral": gettext_lazy("a referral"),
+    "referral_list": gettext_lazy("the list of referrals"),
+    "evaluation_list": gettext_lazy("the list of plans to evaluate"),
+    "patient_flag": gettext_lazy("a warning in your file"),
+    "patient_link": gettext_lazy("a link to fill in at home"),
+    "teach_back": gettext_lazy("the check of the plan (teach-back)"),
+    "audit_trail": gettext_lazy("the list of who looked at your file"),
+}
+
+
+def access_by_month(
+    patient: Patient, *, since: date | None = None, until: date | None = None
+) -> list[dict[str, Any]]:
+    """Every access to the patient's record in the period, grouped by month, oldest
+    first: who (name and role), what they did, to what, and whether it was refused."""
+    events = AuditEvent.objects.filter(patient_id=patient.public_id).order_by("at", "id")
+    if since is not None:
+        events = events.filter(at__date__gte=since)
+    if until is not None:
+        events = events.filter(at__date__lte=until)
+    names = dict(
+        User.objects.filter(pk__in=events.values("user_id")).values_list("pk", "full_name")
+    )
+    roles = dict(Role.choices)
+    months: dict[str, dict[str, Any]] = {}
+    for e in events:
+        local = timezone.localtime(e.at)
+        month = months.setdefault(
+            local.strftime("%Y-%m"),
+            {"month": date_format(local, "F Y"), "events": []},
+        )
+        month["events"].append(
+            {
+                "at": _when(e.at),
+                "who": names.get(e.user_id or 0, "")
+                or (str(gettext_lazy("you, on your own link")) if e.role == "patient" else ""),
+                "role": str(roles.get(e.role, "")),
+                "action": str(e.get_action_display()),
+                "what": str(OBJECT_WORDS.get(e.object_type, gettext_lazy("your file"))),
+                "allowed": e.outcome == "allowed",
+            }
+        )
+    return list(months.values())
+
+
+def patient_record(
+    patient: Patient, *, access_since: date | None = None, access_until: date | None = None
+) -> dict[str, Any]:
     consents = [
         {
             "given_on": _when(c.given_on),
@@ -99,21 +158,7 @@ def patient_record(patient: Patient) -> dict[str, Any]:
         }
         for r in (plan.referrals if plan else [])
     ]
-    events = AuditEvent.objects.filter(patient_id=patient.public_id).order_by("at", "id")
-    names = dict(
-        User.objects.filter(pk__in=events.values("user_id")).values_list("pk", "full_name")
-    )
-    access = [
-        {
-            "at": _when(e.at),
-            "who": names.get(e.user_id or 0, ""),
-            "role": e.role,
-            "action": str(e.get_action_display()),
-            "what": e.object_type,
-            "allowed": e.outcome == "allowed",
-        }
-        for e in events
-    ]
+    access = access_by_month(patient, since=access_since, until=access_until)
     return {
         "patient": {
             "first_name": patient.first_name,
@@ -166,6 +211,7 @@ def patient_record(patient: Patient) -> dict[str, Any]:
             for link in patient.patient_links.order_by("created_at")
             if link.answers
         ],
+        "access_period": {"from": _when(access_since), "to": _when(access_until)},
         "access": access,
         "made_at": _when(timezone.now()),
     }

@@ -33,7 +33,9 @@ def setup_qr_data_uri(device: TOTPDevice) -> str:
 
 
 def verify_code(request: HttpRequest, user: User, token: str) -> bool:
-    for device in devices_for_user(user, confirmed=True):
+    """The code of the authenticator app (recovery codes have their own page, and their
+    own slowing down: account_security.second_factor)."""
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
         if device.verify_token(token):
             otp_login(request, device)
             return True
@@ -41,4 +43,4 @@ def verify_code(request: HttpRequest, user: User, token: str) -> bool:
 
 
 def is_throttled(user: User) -> bool:
-    return any(not device.verify_is_allowed()[0] for device in devices_for_user(user))
+    return any(not device.verify_is_allowed()[0] for device in TOTPDevice.objects.filter(user=user))

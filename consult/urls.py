@@ -1,11 +1,14 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from consult.forms import LoginForm
 from consult.model_urls import model_urlpatterns
 from consult.views import (
+    account_links,
     accounts,
+    audit_review,
     documents,
+    erasure,
     fhir,
     health,
     patient_entry,
@@ -29,9 +32,11 @@ urlpatterns = [
         name="login",
     ),
     path("inloggen/code/", two_factor.two_factor_verify, name="two_factor_verify"),
+    path("inloggen/herstelcode/", two_factor.two_factor_recovery, name="two_factor_recovery"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/tweestapsverificatie/", two_factor.two_factor_setup, name="two_factor_setup"),
     path("account/wachtwoord/", accounts.password_change, name="password_change"),
+    path("", include("account_security.urls")),
     path("patienten/", patients.patient_list, name="patient_list"),
     path("verwijzingen/", patients.referral_follow_up, name="referral_follow_up"),
     path("evaluaties/", patients.evaluations, name="evaluations_due"),
@@ -168,5 +173,37 @@ urlpatterns = [
     path("beheer/gebruikers/", users.user_list, name="user_list"),
     path("beheer/gebruikers/nieuw/", users.user_new, name="user_new"),
     path("beheer/gebruikers/<uuid:user_id>/", users.user_edit, name="user_edit"),
+    path(
+        "beheer/gebruikers/<uuid:user_id>/activatielink/",
+        users.user_activation_resend,
+        name="user_activation_resend",
+    ),
+    path("beheer/vernietigen/", erasure.erasure_start, name="erasure_start"),
+    path("beheer/vernietigen/uitvoeren/", erasure.erasure_carry_out, name="erasure_carry_out"),
+    path("beheer/vernietigen/bewijs/", erasure.erasure_receipt, name="erasure_receipt"),
+    path("beheer/gebruikers/<uuid:user_id>/ontgrendelen/", users.user_unlock, name="user_unlock"),
+    path("collegas/", users.colleagues_to_confirm, name="colleagues_to_confirm"),
+    path("logboek/", audit_review.audit_trail, name="audit_trail"),
+    path("logboek/maand/", audit_review.audit_month, name="audit_month"),
+    path(
+        "collegas/<uuid:user_id>/bevestigen/",
+        users.colleague_confirm_view,
+        name="colleague_confirm",
+    ),
+    path(
+        "account/wachtwoord-instellen/<uidb64>/<token>/",
+        account_links.SetPasswordView.as_view(),
+        name="account_set_password",
+    ),
+    path(
+        "account/wachtwoord-vergeten/",
+        account_links.PasswordForgottenView.as_view(),
+        name="password_forgotten",
+    ),
+    path(
+        "account/wachtwoord-vergeten/verstuurd/",
+        account_links.PasswordForgottenSentView.as_view(),
+        name="password_forgotten_sent",
+    ),
     *model_urlpatterns(),
 ]

@@ -64,7 +64,7 @@ class SheetForm(forms.ModelForm):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = User.objects.filter(
-                practice_id=practice_id, role__in=roles, is_active=True
+                practice_id=practice_id, role__in=roles, is_active=True, confirmed_at__isnull=False
             ).order_by("full_name")
 
 

@@ -14,9 +14,31 @@ from sociale_kaart.validators import (
 )
 
 
+# The largest id a database column holds: a larger number is no theme, and SQLite
+# cannot even look it up (OverflowError, a server error).
+LARGEST_ID = 2**63 - 1
+
+
+def _beyond_any_id(choice: Any) -> bool:
+    try:
+        return abs(int(str(choice))) > LARGEST_ID
+    except ValueError:
+        return False
+
+
 class ThemeChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.label)
+
+    def clean(self, value: Any) -> Any:
+        for choice in value if isinstance(value, list | tuple) else ():
+            if _beyond_any_id(choice):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": choice},
+                )
+        return super().clean(value)
 
 
 class DateInput(forms.DateInput):

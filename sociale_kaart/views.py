@@ -88,9 +88,9 @@ def _maps(user: KaartUser) -> list[ServiceMap]:
 @require_http_methods(["GET", "POST"])
 def service_new(request: HttpRequest) -> HttpResponse:
     user = kaart_user(request)
-    form = ServiceForm(
-        request.POST or None, maps=_maps(user), initial={"service_map": user.own_map_id}
-    )
+    # Bound on every POST, an empty one too: it is answered with the form's errors.
+    data = request.POST if request.method == "POST" else None
+    form = ServiceForm(data, maps=_maps(user), initial={"service_map": user.own_map_id})
     if request.method == "POST" and form.is_valid():
         service = form.save(commit=False)
         # Whoever enters a service has just looked it up: that counts as a check.
@@ -111,7 +111,9 @@ def service_new(request: HttpRequest) -> HttpResponse:
 def service_edit(request: HttpRequest, service_id: UUID) -> HttpResponse:
     user = kaart_user(request)
     service = get_service_for(user, service_id)
-    form = ServiceForm(request.POST or None, instance=service, maps=_maps(user))
+    # Bound on every POST, an empty one too (an unbound form cannot take an error).
+    data = request.POST if request.method == "POST" else None
+    form = ServiceForm(data, instance=service, maps=_maps(user))
     if request.method == "POST":
         submitted_version = request.POST.get("version", "")
         if submitted_version != str(service.version):

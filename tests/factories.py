@@ -2,8 +2,9 @@ import datetime
 from typing import Any
 
 import factory
+from django.utils import timezone
 
-from consult.models import Consent, Patient, Practice, Role, User
+from consult.models import CLINICAL_ROLES, Consent, Patient, Practice, Role, User
 
 PASSWORD = "a-long-test-password-2026"
 
@@ -25,6 +26,11 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     full_name = factory.Sequence(lambda n: f"Medewerker {n}")
     practice = factory.SubFactory(PracticeFactory)
     role = Role.HUISARTS
+    # Treating accounts as a colleague confirmed them (tests/consult/test_activation.py
+    # covers the unconfirmed ones).
+    confirmed_at = factory.LazyAttribute(
+        lambda user: timezone.now() if user.role in CLINICAL_ROLES else None
+    )
 
     @factory.post_generation
     def password(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:

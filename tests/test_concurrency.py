@@ -27,6 +27,7 @@ import json
 from datetime import date
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.utils import timezone
 from consult.access import Actor
 from consult.models import Consent, Patient, Practice, Role, User
 from consult.services.consults import consult_start
@@ -35,6 +36,7 @@ practice = Practice.objects.create(name="Praktijk Gelijktijdig", phone="05012345
 user = User.objects.create_user(
     email="twee@handen.example", password="een-lang-wachtwoord-2026",
     full_name="Twee Handen", practice=practice, role=Role.HUISARTS,
+    confirmed_at=timezone.now(),
 )
 consenting = Patient.objects.create(
     practice=practice, first_name="Met", last_name="Toestemming",

@@ -1,6 +1,7 @@
 from consult.models.audit import AuditAction, AuditEvent, AuditEventType, AuditOutcome
 from consult.models.consent import Consent
 from consult.models.consults import Consult
+from consult.models.erasure import ErasureGround, ErasureRecord
 from consult.models.flags import FlagLevel, PatientFlag
 from consult.models.patient_links import LinkAttempt, PatientLink
 from consult.models.patients import Patient
@@ -28,6 +29,8 @@ __all__ = [
     "AuditOutcome",
     "Consent",
     "Consult",
+    "ErasureGround",
+    "ErasureRecord",
     "FlagLevel",
     "Goal",
     "LinkAttempt",

@@ -50,6 +50,17 @@ class User(AbstractBaseUser):
     is_active = models.BooleanField(_("active"), default=True)
     must_change_password = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A treating account sees patient data only once a treating colleague confirmed
+    # it: no single person (a beheerder) can grant themselves patient data.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Appointed by the practice to review the audit trail (a treating role only).
+    reviews_audit = models.BooleanField(_("reviews the audit trail"), default=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -71,7 +82,20 @@ class User(AbstractBaseUser):
 
     @property
     def is_clinician(self) -> bool:
+        """A treating role, confirmed by a treating colleague: may see patient data."""
+        return self.role in CLINICAL_ROLES and self.confirmed_at is not None
+
+    @property
+    def has_clinical_role(self) -> bool:
         return self.role in CLINICAL_ROLES
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        return self.role in CLINICAL_ROLES and self.confirmed_at is None
+
+    @property
+    def is_audit_reviewer(self) -> bool:
+        return self.reviews_audit and self.is_clinician
 
     @property
     def is_administrator(self) -> bool:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from consult.access import Actor
 from consult.audit import audit_log
+from consult.autosave import require_open
 from consult.models import AuditAction, Consult, Patient, Plan
 from consult.models.consults import ConsultStatus
 from consult.registry import ConversationModel, get_conversation_model
@@ -96,9 +97,10 @@ def _continued(continues: Consult, *, patient: Patient, model: ConversationModel
 
 def consult_confirm_icpc(*, actor: Actor, consult: Consult, codes: Sequence[str]) -> Consult:
     """Record the ICPC codes the professional confirmed for the consult's SOEP block
-    (parsed by consult.soep.parse_codes)."""
+    (parsed by consult.soep.parse_codes). A finished consult keeps its codes."""
     if not actor.user.is_clinician or consult.practice_id != actor.user.practice_id:
         raise PermissionError("Only a clinician of the consult's practice confirms its codes")
+    require_open(consult)
     with transaction.atomic():
         consult.icpc_codes = " ".join(codes)
         consult.save(update_fields=["icpc_codes"])

@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from consult.access import Actor
 from consult.audit import audit_log
-from consult.models import AuditAction, User
+from consult.models import AuditAction, AuditEventType, User
 from consult.two_factor import DEVICE_NAME
 
 OBJECT_TYPE = "two_factor_device"
@@ -57,4 +57,10 @@ def two_factor_devices_remove(*, actor: Actor, user: User) -> None:
 
 
 def _audit(actor: Actor, action: AuditAction, *, owner: User) -> None:
-    audit_log(actor=actor, action=action, object_type=OBJECT_TYPE, object_id=str(owner.public_id))
+    audit_log(
+        actor=actor,
+        action=action,
+        object_type=OBJECT_TYPE,
+        object_id=str(owner.public_id),
+        event=AuditEventType.SECOND_FACTOR,
+    )

@@ -2,10 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
-from consult.models import User
+from consult.access import Actor
+from consult.audit import audit_account
+from consult.models import AuditAction, AuditEventType, User
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -13,6 +15,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not isinstance(user, User):
         return redirect("login")
+    if user.awaits_confirmation:
+        return render(request, "consult/account_waiting.html")
     if user.is_clinician:
         return redirect("patient_list")
     if user.is_administrator:
@@ -31,6 +35,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         if user.must_change_password:
             user.must_change_password = False
             user.save(update_fields=["must_change_password"])
+        audit_account(
+            actor=Actor.from_request(self.request),
+            event=AuditEventType.PASSWORD,
+            action=AuditAction.UPDATE,
+            account=user,
+            details={"via": "own change"},
+        )
         return response
 
 

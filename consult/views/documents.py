@@ -1,9 +1,10 @@
+from datetime import date
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,6 +96,13 @@ def patient_copy(request: HttpRequest, patient_id: UUID, fmt: str) -> HttpRespon
     or as JSON to send. The export itself is audited first, so it is in the copy."""
     if fmt not in {"pdf", "json"}:
         raise Http404
+    try:
+        since, until = _period(request.GET.get("van", ""), request.GET.get("tot", ""))
+    except ValueError:
+        return HttpResponseBadRequest(
+            _("This period is not right: give dates as yyyy-mm-dd, the start before the end."),
+            content_type="text/plain; charset=utf-8",
+        )
     actor = Actor.from_request(request)
     patient = get_patient_for(actor, patient_id, tried=AuditAction.EXPORT)
     with transaction.atomic():
@@ -105,7 +113,7 @@ def patient_copy(request: HttpRequest, patient_id: UUID, fmt: str) -> HttpRespon
             object_id=str(patient.public_id),
             patient_id=patient.public_id,
         )
-    record = patient_record(patient)
+    record = patient_record(patient, access_since=since, access_until=until)
     filename = f"mijn-gegevens-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "json":
         response: HttpResponse = JsonResponse(
@@ -120,3 +128,12 @@ def patient_copy(request: HttpRequest, patient_id: UUID, fmt: str) -> HttpRespon
         response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _period(since: str, until: str) -> tuple[date | None, date | None]:
+    """The period of the list of who looked at the record: either end may be open."""
+    start = date.fromisoformat(since[:10]) if since else None
+    end = date.fromisoformat(until[:10]) if until else None
+    if start and end and end < start:
+        raise ValueError("end before start")
+    return start, end

@@ -46,16 +46,22 @@ PAGE_SIZE = 25
 
 
 @clinician_required
+@require_http_methods(["GET", "POST"])
 def patient_list(request: HttpRequest) -> HttpResponse:
+    """The practice's patients, or those a search finds. Search terms (a name, a date
+    of birth, a HIS number) come only in a POST body, so they never end up in a URL,
+    a server's access log or the browser's history."""
     actor = Actor.from_request(request)
-    form = PatientSearchForm(request.GET)
+    searching = request.method == "POST"
+    form = PatientSearchForm(request.POST if searching else None)
     patients = patients_for(actor)
     query = ""
-    if form.is_valid():
+    if searching and form.is_valid():
         query = form.cleaned_data["q"].strip()
         if query:
             patients = patients.search(query)
-    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    data = request.POST if searching else request.GET
+    page = Paginator(patients, PAGE_SIZE).get_page(data.get("pagina"))
     with transaction.atomic():
         shown = list(page.object_list)
         audit_log_many(

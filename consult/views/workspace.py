@@ -105,8 +105,10 @@ def finish(request: HttpRequest, consult_id: UUID) -> HttpResponse:
     """Finishing asks once: the first press answers with the question (in place, or as
     a page without JavaScript), "confirm=yes" finishes, "confirm=no" puts the button back."""
     actor = Actor.from_request(request)
-    consult = get_consult_for(actor, consult_id, log_read=False)
     answer = request.POST.get("confirm", "")
+    # The question shows the consult (the patient's name, on the page without
+    # JavaScript): that is a read, logged as one; finishing logs its own change.
+    consult = get_consult_for(actor, consult_id, log_read=answer not in ("yes", "no"))
     if answer == "no":
         if request.htmx:  # type: ignore[attr-defined]
             return render(request, "consult/workspace.html#finish_button", {"consult": consult})
@@ -172,7 +174,10 @@ def autosave(request: HttpRequest, consult_id: UUID, kind: str, record_id: UUID)
             conflicts=[
                 {
                     "field": name,
-                    "label": editable.form_class(prefix=prefix)[name].label,
+                    # With the record: a model's form may need it to be built.
+                    "label": editable.form_class(instance=conflict.record, prefix=prefix)[
+                        name
+                    ].label,
                     "stored": conflict.stored[name],
                     "unsaved": conflict.unsaved[name],
                     "raw": request.POST.get(f"{prefix}-{name}", ""),
@@ -231,9 +236,12 @@ def saved_fragment(record: Versioned) -> str:
 
 
 def back_url(request: HttpRequest, consult_id: UUID) -> str:
-    """Where a form without JavaScript returns to: the page it came from, if it is ours."""
+    """Where a form without JavaScript returns to: the page it came from, if it is ours.
+    Only a path counts: anything else (a name, "?x", "#x") is no place to go back to."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         return target
     return reverse("consult_detail", kwargs={"consult_id": consult_id})
 

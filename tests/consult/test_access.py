@@ -50,7 +50,7 @@ def test_other_practice_gets_404_on_every_patient_url(huisarts_b, patient_a):
 
 
 def test_other_practice_does_not_find_the_patient_in_search(huisarts_b, patient_a):
-    response = client_for(huisarts_b).get(reverse("patient_list"), {"q": "Hoekstra"})
+    response = client_for(huisarts_b).post(reverse("patient_list"), {"q": "Hoekstra"})
     assert response.status_code == 200
     assert str(patient_a.public_id) not in response.content.decode()
     assert "Geen patiënt gevonden" in response.content.decode()

@@ -174,6 +174,36 @@ def test_next_cannot_leave_the_site(huisarts_a, consult_4d, goal):
     )
 
 
+@pytest.mark.parametrize("target", ["foo", "consult_detail", "home", "?x=1", "#top", "a.b"])
+def test_a_next_that_is_not_a_path_goes_back_to_the_conversation(
+    huisarts_a, consult_4d, goal, target
+):
+    """Not a page to go back to (a URL name, a query, a fragment): the conversation."""
+    prefix = str(goal.public_id)
+    response = client_for(huisarts_a).post(
+        save_url(consult_4d, "goal", goal),
+        {f"{prefix}-text": "Toch bewaard", f"{prefix}-version": 1, "next": target},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "consult_detail", kwargs={"consult_id": consult_4d.public_id}
+    )
+    goal.refresh_from_db()
+    assert goal.text == "Toch bewaard"
+
+
+def test_a_plan_form_without_javascript_with_a_next_that_is_not_a_path(huisarts_a, consult_4d):
+    response = client_for(huisarts_a).post(
+        reverse("goal_add", kwargs={"consult_id": consult_4d.public_id}),
+        {"new-goal-text": "Beter slapen", "next": "consult_detail"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "consult_detail", kwargs={"consult_id": consult_4d.public_id}
+    )
+    assert consult_4d.patient.plan.goals.get().text == "Beter slapen"
+
+
 # Per field, by base: the value the page last knew the server to have for that field.
 
 

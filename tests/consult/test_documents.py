@@ -166,7 +166,13 @@ def test_printing_is_closed_to_other_practices_and_non_clinicians(huisarts_b, ma
     url = reverse("plan_pdf", kwargs={"consult_id": full_plan.public_id})
     assert client_for(huisarts_b).get(url).status_code == 404
     assert client_for(manager_a).get(url).status_code == 403
-    assert not AuditEvent.objects.filter(action="print").exists()
+    assert not AuditEvent.objects.filter(action="print", outcome="allowed").exists()
+    # The refusals name what was tried: printing this consult's plan.
+    refused = AuditEvent.objects.filter(outcome="refused").order_by("id")
+    assert [(e.action, e.object_type, e.patient_id) for e in refused] == [
+        ("print", "consult", full_plan.patient.public_id),
+        ("print", "consult", full_plan.patient.public_id),
+    ]
 
 
 def test_a_model_adds_its_own_part_to_the_printed_plan(huisarts_a, practice_a):

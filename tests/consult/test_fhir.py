@@ -376,7 +376,8 @@ def test_exporting_is_closed_to_other_practices_and_non_clinicians(
 ):
     assert export(huisarts_b, full_plan).status_code == 404
     assert export(manager_a, full_plan).status_code == 403
-    assert not AuditEvent.objects.filter(action="export").exists()
+    assert not AuditEvent.objects.filter(action="export", outcome="allowed").exists()
+    assert AuditEvent.objects.filter(action="export", outcome="refused").count() == 2
 
 
 def test_an_empty_plan_is_still_a_valid_bundle(huisarts_a, consult_4d):

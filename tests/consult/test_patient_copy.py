@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 from django.urls import reverse
+from django.utils import formats
 
 from consult.access import Actor
 from consult.models import AuditEvent
@@ -54,9 +55,13 @@ def test_the_json_copy_holds_everything_recorded(huisarts_a, recorded):
     assert data["plan"]["goals"][0]["text"] == "Van mijn schulden af"
     assert data["plan"]["goals"][0]["agreements"][0]["what"] == "Post openen"
     assert data["referrals"][0]["service"] == "Schuldhulp Zonnedal"
-    actions = [(event["who"], event["what"]) for event in data["access"]]
-    assert ("Huisarts A", "patient") in actions
-    assert ("Huisarts A", "patient_record") in actions
+    actions = [
+        (event["who"], event["role"], event["what"])
+        for month in data["access"]
+        for event in month["events"]
+    ]
+    assert ("Huisarts A", "Huisarts", "je gegevens") in actions
+    assert ("Huisarts A", "Huisarts", "een kopie van je hele dossier") in actions
 
 
 def test_the_pdf_copy_is_readable_for_the_patient(huisarts_a, recorded):
@@ -88,3 +93,32 @@ def test_the_copy_is_audited_and_closed_to_others(huisarts_a, huisarts_b, manage
         assert client_for(user).get(url).status_code == status
     url = reverse("patient_copy", kwargs={"patient_id": recorded.public_id, "fmt": "xml"})
     assert client_for(huisarts_a).get(url).status_code == 404
+
+
+def test_the_access_list_is_grouped_by_month_and_can_be_limited_to_a_period(
+    huisarts_a, huisarts_b, recorded
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client_for(huisarts_b).get(reverse("patient_detail", kwargs={"patient_id": recorded.public_id}))
+    url = reverse("patient_copy", kwargs={"patient_id": recorded.public_id, "fmt": "json"})
+    today = timezone.localdate()
+    data = json.loads(client_for(huisarts_a).get(url).content)
+    month = data["access"][-1]
+    assert month["month"] == formats.date_format(today, "F Y")
+    refused = [e for e in month["events"] if not e["allowed"]]
+    assert [(e["who"], e["action"]) for e in refused] == [("Huisarts B", "inzien")]
+    later = (today + timedelta(days=1)).isoformat()
+    empty = json.loads(client_for(huisarts_a).get(url, {"van": later, "tot": later}).content)
+    assert empty["access"] == []
+    assert empty["access_period"] == {"from": later, "to": later}
+
+
+@pytest.mark.parametrize("query", [{"van": "gisteren"}, {"van": "2026-05-02", "tot": "2026-05-01"}])
+def test_a_wrong_period_is_said_plainly(huisarts_a, recorded, query):
+    url = reverse("patient_copy", kwargs={"patient_id": recorded.public_id, "fmt": "pdf"})
+    response = client_for(huisarts_a).get(url, query)
+    assert response.status_code == 400
+    assert "periode" in response.content.decode()

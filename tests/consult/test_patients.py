@@ -112,14 +112,14 @@ def test_search_by_name_date_of_birth_or_his_number(huisarts_a, practice_a, quer
     PatientFactory.create(
         practice=practice_a, first_name="Fatma", last_name="Yilmaz", his_number="555001"
     )
-    response = client_for(huisarts_a).get(reverse("patient_list"), {"q": query})
+    response = client_for(huisarts_a).post(reverse("patient_list"), {"q": query})
     content = response.content.decode()
     for name in ("Hoekstra", "Yilmaz"):
         assert (name in content) == (name in expected), name
 
 
 def test_htmx_search_returns_only_the_results_fragment(huisarts_a, patient_a):
-    response = client_for(huisarts_a).get(
+    response = client_for(huisarts_a).post(
         reverse("patient_list"),
         {"q": "Hoek"},
         headers={"HX-Request": "true", "HX-Target": "patient-results"},
@@ -128,6 +128,28 @@ def test_htmx_search_returns_only_the_results_fragment(huisarts_a, patient_a):
     assert 'id="patient-results"' not in content
     assert "<html" not in content
     assert "Hoekstra" in content
+
+
+def test_search_terms_never_travel_in_the_url(huisarts_a, patient_a):
+    """A name or HIS number in a URL ends up in access logs and browser history: the
+    search takes them from the body only, and the page's forms post."""
+    client = client_for(huisarts_a)
+    by_url = client.get(reverse("patient_list"), {"q": "Hoekstra-onbekend"}).content.decode()
+    assert "Hoekstra-onbekend" not in by_url
+    page = client.get(reverse("patient_list")).content.decode()
+    for form in ('class="search-form"', 'class="topbar-search"'):
+        tag = page[page.rindex("<form", 0, page.index(form)) : page.index(form) + 200]
+        assert 'method="post"' in tag, form
+    assert "?q=" not in page
+
+
+def test_paging_through_results_keeps_the_search_in_the_body(huisarts_a, practice_a):
+    PatientFactory.create_batch(30, practice=practice_a, last_name="Jansen")
+    client = client_for(huisarts_a)
+    second = client.post(reverse("patient_list"), {"q": "Jansen", "pagina": "2"})
+    content = second.content.decode()
+    assert "Pagina 2 van 2" in content
+    assert 'form="patient-search" name="pagina" value="1"' in content
 
 
 def test_list_runs_a_fixed_number_of_queries(huisarts_a, practice_a, django_assert_max_num_queries):

@@ -341,3 +341,42 @@ def test_different_numbers_carry_no_warning(huisarts_a, consult_4d):
     warnings = re.findall(r'<span class="field-warning"[^>]*>(.*?)</span>', page, re.DOTALL)
     assert len(warnings) == 2
     assert all(not text.strip() for text in warnings)
+
+
+# Without JavaScript a refused plan form answers with a page of its own
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "message"),
+    [
+        ("goal_add", {"new-goal-text": ""}, "Dit veld is verplicht."),
+        ("goal_add", {"new-goal-text": "x" * 301}, "niet meer dan 300 tekens"),
+        ("agreement_add", {"what": "", "evaluate_on": "morgen"}, "Dit veld is verplicht."),
+        ("agreement_add", {"what": "Bellen", "evaluate_on": "0001-01-01"}, "te ver terug"),
+        (
+            "network_add",
+            {"new-member-name": "", "new-member-phone": "12"},
+            "Dit veld is verplicht.",
+        ),
+        ("teach_back_add", {"terugvragen-patient_said": ""}, "Dit veld is verplicht."),
+        ("referral_add", {"service": "geen-dienst"}, "Kies een dienst van de sociale kaart."),
+    ],
+)
+def test_a_refused_plan_form_without_javascript_says_why(
+    huisarts_a, consult_4d, action, data, message
+):
+    goal = goal_add(actor=Actor(user=huisarts_a), consult=consult_4d, text="Beter slapen")
+    kwargs: dict[str, object] = {"consult_id": consult_4d.public_id}
+    if action in {"agreement_add", "referral_add"}:
+        kwargs["goal_id"] = goal.public_id
+    if action == "agreement_add":
+        data = {f"new-{goal.public_id}-{name}": value for name, value in data.items()}
+    plan = plan_for(consult_4d.patient_id)
+    before = (plan.goals.count(), Agreement.objects.count(), plan.network.count())
+    response = client_for(huisarts_a).post(reverse(action, kwargs=kwargs), data)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "<h1>Niet opgeslagen</h1>" in page
+    assert message in page
+    assert "Terug naar het gesprek" in page
+    assert (plan.goals.count(), Agreement.objects.count(), plan.network.count()) == before

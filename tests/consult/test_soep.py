@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from consult.access import Actor
 from consult.models import AuditEvent, Plan
-from consult.services.plans import agreement_add, goal_add
+from consult.services.plans import agreement_add, consult_finish, goal_add
 from consult.services.referrals import referral_create
 from consult.soep import MAX_CHARS
 from models_4d.models import FourDEntry, FourDSheet
@@ -113,6 +113,20 @@ def test_a_bad_code_is_refused_in_dutch(huisarts_a, filled):
     assert "Schrijf ICPC-codes als een letter en twee cijfers" in response.content.decode()
     filled.refresh_from_db()
     assert filled.icpc_codes == ""
+
+
+def test_the_codes_of_a_finished_consult_can_no_longer_be_changed(huisarts_a, filled):
+    client = client_for(huisarts_a)
+    url = reverse("soep", kwargs={"consult_id": filled.public_id})
+    client.post(url, {"icpc_codes": "Z01"})
+    consult_finish(actor=Actor(user=huisarts_a), consult=filled)
+    updates = AuditEvent.objects.filter(action="update").count()
+    response = client.post(url, {"icpc_codes": "P02"})
+    assert response.status_code == 422
+    assert "Dit gesprek is afgerond en kan niet meer worden gewijzigd." in response.content.decode()
+    filled.refresh_from_db()
+    assert filled.icpc_codes == "Z01"
+    assert AuditEvent.objects.filter(action="update").count() == updates
 
 
 def test_the_block_stays_within_the_limit(huisarts_a, consult_4d):

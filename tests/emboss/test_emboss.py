@@ -241,6 +241,20 @@ def test_casemanager_and_responsible_gp_are_recorded(cycle, poh_s, huisarts_a):
     assert "Het netwerk" in page
 
 
+def test_a_stale_save_of_the_sheet_shows_both_texts(cycle, poh_s):
+    """The sheet's form needs its record to be built; the conflict answer builds it so."""
+    sheet = services.sheet_of(cycle)
+    client = client_for(poh_s)
+    save(client, cycle, "emboss_sheet", sheet, conversation="Eerste woorden")
+    response = save(client, cycle, "emboss_sheet", sheet, conversation="Andere woorden")
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "Eerste woorden" in content
+    assert "Andere woorden" in content
+    sheet.refresh_from_db()
+    assert sheet.conversation == "Eerste woorden"
+
+
 def test_the_card_at_home_by_link(cycle, poh_s, patient_a):
     professional = client_for(poh_s)
     made = professional.post(

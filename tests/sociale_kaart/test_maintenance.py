@@ -108,6 +108,35 @@ def test_a_stale_edit_is_refused_not_overwritten(manager_a, practice_a):
     assert service.name == "Eerste"
 
 
+def test_an_empty_post_to_the_edit_form_is_answered_not_a_server_error(manager_a, practice_a):
+    service = make_service(practice_a.own_map, name="Origineel")
+    url = reverse("service_edit", kwargs={"service_id": service.public_id})
+    response = client_for(manager_a).post(url, {})
+    assert response.status_code == 200
+    assert "iemand anders heeft deze dienst intussen gewijzigd" in response.content.decode().lower()
+    service.refresh_from_db()
+    assert (service.name, service.version) == ("Origineel", 1)
+
+
+def test_an_empty_post_to_the_new_form_names_what_is_missing(manager_a, practice_a):
+    response = client_for(manager_a).post(reverse("service_new"), {})
+    assert response.status_code == 200
+    assert "Dit veld is verplicht." in response.content.decode()
+    assert not Service.objects.exists()
+
+
+@pytest.mark.parametrize("theme", ["99999999999999999999", "-99999999999999999999"])
+def test_a_theme_number_no_database_holds_is_refused(manager_a, practice_a, theme):
+    response = client_for(manager_a).post(
+        reverse("service_new"), form_data(practice_a.own_map_id, themes=[theme])
+    )
+    assert response.status_code == 200
+    assert f"Selecteer een geldige keuze. {theme} is geen beschikbare keuze." in (
+        response.content.decode()
+    )
+    assert not Service.objects.exists()
+
+
 def test_stale_records_are_listed_and_checked_with_one_click(manager_a, practice_a):
     old = make_service(practice_a.own_map, name="Oud", checked_days_ago=400)
     make_service(practice_a.own_map, name="Recent", checked_days_ago=10)

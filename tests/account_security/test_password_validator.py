@@ -1,0 +1,61 @@
+"""Guessable passwords are refused, with a Dutch message, wherever a password is set."""
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from consult.demo import DEMO_PASSWORD
+from tests.conftest import client_for
+from tests.factories import PASSWORD, PracticeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TOO_GUESSABLE = "Dit wachtwoord is te makkelijk te raden"
+HAS_NAME = "Dit wachtwoord bevat de naam van deze applicatie, van je praktijk of van de demo."
+
+
+def change_password(client, new_password):
+    return client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("wachtwoord123", TOO_GUESSABLE),
+        ("welkom123456", TOO_GUESSABLE),
+        ("Welkom2026!", TOO_GUESSABLE),
+        ("W3lk0m-2026-2026", TOO_GUESSABLE),
+        ("2026!Zomer!2026", TOO_GUESSABLE),
+        ("sanne19851985", TOO_GUESSABLE),
+        ("Patiënt2026!!", TOO_GUESSABLE),
+        (DEMO_PASSWORD, HAS_NAME),
+        ("Brede Gesprek 2026", HAS_NAME),
+    ],
+)
+def test_a_guessable_password_is_refused(huisarts_a, password, message):
+    response = change_password(client_for(huisarts_a), password)
+    assert message in response.content.decode()
+    huisarts_a.refresh_from_db()
+    assert huisarts_a.check_password(PASSWORD)
+
+
+def test_the_name_of_ones_own_practice_is_refused():
+    user = UserFactory.create(practice=PracticeFactory.create(name="Huisartsenpraktijk De Linde"))
+    with pytest.raises(ValidationError, match="van je praktijk"):
+        validate_password("DeLinde!2026-2026", user=user)
+    validate_password("DeLinde!2026-2026", user=UserFactory.create())
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["een lange zin als wachtwoord", "zonder cijfers of tekens", "welkom thuis, koffie?"],
+)
+def test_a_sentence_is_fine(huisarts_a, password):
+    response = change_password(client_for(huisarts_a), password)
+    assert response.status_code == 302
+    huisarts_a.refresh_from_db()
+    assert huisarts_a.check_password(password)
