@@ -13,7 +13,6 @@ from sociale_kaart.validators import (
     parse_areas,
 )
 
-
 # The largest id a database column holds: a larger number is no theme, and SQLite
 # cannot even look it up (OverflowError, a server error).
 LARGEST_ID = 2**63 - 1

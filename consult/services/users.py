@@ -146,6 +146,13 @@ def accounts_awaiting_confirmation(actor: Actor) -> list[User]:
     ]
 
 
+def awaiting_confirmation_count(actor: Actor) -> int:
+    """How many activated colleagues wait for a treating colleague's confirmation."""
+    if not actor.user.is_clinician:
+        return 0
+    return sum(1 for user in accounts_awaiting_confirmation(actor) if user.has_usable_password())
+
+
 def account_activated(*, who: Who, user: User, by_reset: bool) -> None:
     """The colleague set their own password through the link sent to them."""
     audit_account(

@@ -18,7 +18,15 @@ from django.views.decorators.http import require_http_methods
 
 from consult.access import Actor, audit_reviewer_required
 from consult.audit import audit_log, audit_log_many
-from consult.models import AuditAction, AuditEvent, AuditEventType, AuditOutcome, Patient, User
+from consult.models import (
+    AuditAction,
+    AuditEvent,
+    AuditEventType,
+    AuditOutcome,
+    Patient,
+    Role,
+    User,
+)
 from consult.selectors.audit_review import (
     erased_references,
     filtered_events,
@@ -30,12 +38,17 @@ PAGE_SIZE = 100
 LONGEST_PERIOD_DAYS = 366
 
 
+ROLE_LABELS = {**dict(Role.choices), "patient": gettext_lazy("patient")}
+
+
 class AuditFilterForm(forms.Form):
     start = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label=gettext_lazy("Up to and including"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Up to and including"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     his_number = forms.CharField(
         label=gettext_lazy("Patient (HIS number)"), max_length=20, required=False
@@ -131,7 +144,12 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
             patient=names.get(e.patient_id) if e.patient_id else None,
             short_patient_id=str(e.patient_id)[:8] if e.patient_id else "",
             erased_reference=erased.get(e.patient_id, "") if e.patient_id else "",
-            details="; ".join(f"{key}: {_shown(value)}" for key, value in e.details.items()),
+            details="; ".join(
+                f"{DETAIL_LABELS.get(key, key)}: {_shown(value)}"
+                for key, value in e.details.items()
+            ),
+            object_label=str(OBJECT_LABELS.get(e.object_type, e.object_type)),
+            role_label=str(ROLE_LABELS.get(e.role, e.role)),
         )
         for e in events
     ]
@@ -146,8 +164,10 @@ def audit_month(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     months = [_month_back(today, n) for n in range(1, 13)]
     chosen = request.GET.get("maand", "")
+    # This month so far unless another is chosen.
     month = next(
-        (m for m in [today.replace(day=1), *months] if m.strftime("%Y-%m") == chosen), months[0]
+        (m for m in [today.replace(day=1), *months] if m.strftime("%Y-%m") == chosen),
+        today.replace(day=1),
     )
     summary = month_summary(actor.user.practice_id, month)
     with transaction.atomic():
@@ -162,6 +182,50 @@ def audit_month(request: HttpRequest) -> HttpResponse:
     return render(request, "consult/audit_month.html", context)
 
 
+# What the reviewer reads for the kinds of object in the trail; a kind not listed
+# (a model's own record) shows its code.
+OBJECT_LABELS = {
+    "patient": gettext_lazy("patient details"),
+    "patient_list": gettext_lazy("patient in a list or search"),
+    "patient_record": gettext_lazy("patient's copy of their data"),
+    "consult": gettext_lazy("conversation"),
+    "plan": gettext_lazy("plan"),
+    "goal": gettext_lazy("goal"),
+    "agreement": gettext_lazy("agreement"),
+    "network_member": gettext_lazy("network member"),
+    "soep": gettext_lazy("SOEP block"),
+    "fhir_bundle": gettext_lazy("FHIR export"),
+    "consent": gettext_lazy("consent"),
+    "referral": gettext_lazy("referral"),
+    "referral_list": gettext_lazy("referrals to follow up"),
+    "evaluation_list": gettext_lazy("evaluations due"),
+    "patient_flag": gettext_lazy("warning flag"),
+    "patient_link": gettext_lazy("link for the patient"),
+    "teach_back": gettext_lazy("teach-back"),
+    "user": gettext_lazy("account"),
+    "two_factor_device": gettext_lazy("authenticator app"),
+    "audit_trail": gettext_lazy("audit trail"),
+    "audit_summary": gettext_lazy("audit trail per month"),
+    "page": gettext_lazy("page"),
+}
+DETAIL_LABELS = {
+    "from": gettext_lazy("from"),
+    "to": gettext_lazy("to"),
+    "role": gettext_lazy("role"),
+    "active": gettext_lazy("active"),
+    "confirmed": gettext_lazy("confirmed"),
+    "reviews_audit": gettext_lazy("reviews the audit trail"),
+    "full_name": gettext_lazy("name"),
+    "second_factor": gettext_lazy("second factor"),
+    "via": gettext_lazy("via"),
+    "reason": gettext_lazy("reason"),
+    "method": gettext_lazy("method"),
+    "user": gettext_lazy("user"),
+    "ground": gettext_lazy("ground"),
+    "account": gettext_lazy("account"),
+}
+
+
 @dataclass(frozen=True)
 class AuditLine:
     event: AuditEvent
@@ -169,13 +233,19 @@ class AuditLine:
     short_patient_id: str
     erased_reference: str
     details: str
+    object_label: str
+    role_label: str
 
 
 def _shown(value: object) -> str:
-    """An old and a new value as "old → new"."""
+    """An old and a new value as "old → new"; yes and no in words."""
     if isinstance(value, list) and len(value) == 2:
-        return f"{value[0]} → {value[1]}"
-    return str(value)
+        return f"{_shown(value[0])} → {_shown(value[1])}"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value is None:
+        return "—"
+    return str(ROLE_LABELS.get(str(value), value))
 
 
 def _month_back(today: date, n: int) -> date:

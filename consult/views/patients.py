@@ -38,6 +38,7 @@ from consult.selectors.evaluations import DUE_WITHIN_DAYS, evaluations_due
 from consult.services import flags as flag_services
 from consult.services.consent import consent_record, consent_withdraw
 from consult.services.consults import consult_start
+from consult.services.users import awaiting_confirmation_count
 from consult.services.patients import patient_create, patient_update
 from consult.services.referrals import referrals_to_follow_up
 from consult.trajectories import patient_timeline
@@ -70,7 +71,13 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             object_type="patient_list",
             patient_ids=[patient.public_id for patient in shown],
         )
-    context = {"form": form, "page": page, "patients": shown, "query": query}
+    context = {
+        "form": form,
+        "page": page,
+        "patients": shown,
+        "query": query,
+        "colleagues_waiting": awaiting_confirmation_count(actor),
+    }
     template = "consult/patient_list.html"
     if is_htmx_swap_of(request, "patient-results"):
         template += "#results"

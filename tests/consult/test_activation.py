@@ -285,3 +285,13 @@ def test_changing_ones_own_password_is_logged(huisarts_a):
         str(huisarts_a.public_id),
         {"via": "own change"},
     )
+
+
+def test_treating_colleagues_are_told_someone_waits(beheerder_a, huisarts_a, client):
+    create_account(client_for(beheerder_a), role=Role.POH_S)
+    page = client_for(huisarts_a).get(reverse("patient_list")).content.decode()
+    assert "wacht op je bevestiging" not in page  # not activated yet: nothing to confirm
+    activate(client, activation_link())
+    page = client_for(huisarts_a).get(reverse("patient_list")).content.decode()
+    assert "Een nieuwe collega wacht op je bevestiging" in page
+    assert reverse("colleagues_to_confirm") in page
