@@ -38,9 +38,9 @@ from consult.selectors.evaluations import DUE_WITHIN_DAYS, evaluations_due
 from consult.services import flags as flag_services
 from consult.services.consent import consent_record, consent_withdraw
 from consult.services.consults import consult_start
-from consult.services.users import awaiting_confirmation_count
 from consult.services.patients import patient_create, patient_update
 from consult.services.referrals import referrals_to_follow_up
+from consult.services.users import awaiting_confirmation_count
 from consult.trajectories import patient_timeline
 
 PAGE_SIZE = 25
