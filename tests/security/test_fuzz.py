@@ -826,7 +826,6 @@ NOT_A_PATH = pytest.mark.parametrize("target", ["foo", "?x=1"])
 
 
 @NOT_A_PATH
-@pytest.mark.xfail(strict=True, reason="consult/views/two_factor.py _next_or_home: a 500")
 def test_the_code_page_with_a_next_that_is_not_a_path(
     client: Client, huisarts_a: User, target: str
 ):
@@ -841,7 +840,6 @@ def test_the_code_page_with_a_next_that_is_not_a_path(
 
 
 @NOT_A_PATH
-@pytest.mark.xfail(strict=True, reason="account_security/views.py reauthenticate: a 500")
 def test_confirming_the_password_with_a_next_that_is_not_a_path(huisarts_a: User, target: str):
     client = two_factor_client_for(huisarts_a)
     client.raise_request_exception = False
