@@ -817,10 +817,8 @@ def test_every_form_is_fuzzed(fuzz_plan: Plan) -> None:
     assert any(key[:2] == ("GET", "service_list") for key in fuzz_plan.endpoints)
 
 
-# Server errors found by the fuzzing in code this fuzzing work may not change:
-# `redirect(next)` reverses a `next` that is no path ("foo", "?x=1") as a URL name
-# and raises NoReverseMatch. Strict: when the owners fix them, these pass and fail,
-# so the marker goes.
+# Server errors the fuzzing found: `redirect(next)` took a `next` that is no path
+# ("foo", "?x=1") for a URL name and raised NoReverseMatch.
 
 NOT_A_PATH = pytest.mark.parametrize("target", ["foo", "?x=1"])
 
