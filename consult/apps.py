@@ -24,3 +24,10 @@ class ConsultConfig(AppConfig):
             )
         )
         register_refer_context(refer_context_from_consult)
+
+        from django.db.models.signals import post_migrate
+
+        from consult.statistics import analyze_after_migrate
+
+        # Once per migrate (this app's signal), after every app's tables exist.
+        post_migrate.connect(analyze_after_migrate, sender=self)

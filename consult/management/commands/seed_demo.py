@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from consult.demo import DEMO_PASSWORD, seed_demo
+from consult.statistics import analyze
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         # What the demo writes in words (a flag's text) is in the app's language.
         with translation.override(settings.LANGUAGE_CODE):
             accounts = seed_demo()
+        analyze()
         self.stdout.write("Demo data ready. Log in with one of these accounts:")
         for practice, emails in accounts.items():
             self.stdout.write(f"  {practice}")
