@@ -45,8 +45,26 @@ def test_passwords_are_hashed_with_argon2(settings, practice_a):
     Argon2."""
     settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
     user = UserFactory.create(practice=practice_a)
-    assert user.password.startswith("argon2$")
+    assert user.password.startswith("argon2$argon2id$")
     assert user.check_password(PASSWORD)
+    # OWASP's minimum for Argon2id: 19 MiB, two passes, one lane; no more, since every
+    # login pays for it in CPU time (issue 14).
+    parameters = dict(part.split("=") for part in user.password.split("$")[3].split(","))
+    assert parameters == {"m": "19456", "t": "2", "p": "1"}
+
+
+def test_a_hash_with_older_parameters_still_logs_in_and_is_redone(settings, practice_a, client):
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    user = UserFactory.create(practice=practice_a)
+    old = Argon2PasswordHasher()
+    user.password = old.encode(PASSWORD, old.salt())
+    user.save(update_fields=["password"])
+    assert "m=102400" in user.password
+    client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
+    user.refresh_from_db()
+    assert "m=19456,t=2,p=1" in user.password
 
 
 def create_account(client, **overrides):
