@@ -55,16 +55,8 @@ messages: install
 test: install system-packages lint
 	$(RUN) pytest
 
-# Benchmarks on SQLite, then on PostgreSQL when a server answers on 127.0.0.1.
-BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/brede_gesprek
+# Every benchmark, on SQLite and then on PostgreSQL when a server answers on 127.0.0.1
+# (BENCH_PG_SERVER): one JSON line per figure, then the figures that missed; exits 1
+# when any did. BENCH_ROUNDS=5 BENCH_SERVICES=1000 make bench for a quick check.
 bench: install
-	$(RUN) python bench/run.py
-	$(RUN) python bench/search.py
-	$(RUN) python bench/import_csv.py
-	$(RUN) python bench/pdf.py
-	$(RUN) python bench/charts.py
-	@if pg_isready -q -h 127.0.0.1 2>/dev/null; then \
-	  DATABASE_URL=$(BENCH_PG_URL) $(RUN) python bench/run.py && \
-	  DATABASE_URL=$(BENCH_PG_URL) $(RUN) python bench/search.py && \
-	  DATABASE_URL=$(BENCH_PG_URL) $(RUN) python bench/import_csv.py; \
-	else echo "PostgreSQL not reachable on 127.0.0.1: skipped the PostgreSQL figures"; fi
+	$(RUN) python bench/run_all.py

@@ -43,20 +43,30 @@ def logged_in_client(user: object) -> Client:
     return client
 
 
+def staff_user(practice: object, role: str, email: str = "bench@praktijk.example") -> "User":
+    """A user of the practice in the role; a treating role as confirmed by a colleague."""
+    from django.utils import timezone
+
+    from consult.models import CLINICAL_ROLES, User
+
+    return User.objects.create_user(
+        email=email,
+        password="bench-password-2026",
+        full_name="Bench",
+        practice=practice,
+        role=role,
+        confirmed_at=timezone.now() if role in CLINICAL_ROLES else None,
+    )
+
+
 def consenting_patient(**patient_fields: Any) -> tuple["User", "Patient"]:
     """A practice with a huisarts and a patient who consented: (user, patient)."""
     from datetime import date
 
-    from consult.models import Consent, Patient, Practice, Role, User
+    from consult.models import Consent, Patient, Practice, Role
 
     practice = Practice.objects.create(name="Benchpraktijk", phone="0501234567")
-    user = User.objects.create_user(
-        email="bench@praktijk.example",
-        password="bench-password-2026",
-        full_name="Bench",
-        practice=practice,
-        role=Role.HUISARTS,
-    )
+    user = staff_user(practice, Role.HUISARTS)
     fields = {
         "first_name": "Bench",
         "last_name": "Patiënt",

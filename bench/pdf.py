@@ -1,24 +1,23 @@
-"""The printed plan: median time to make a two-page plan PDF (data, template and
-WeasyPrint), beside WeasyPrint alone on the same HTML, interleaved in the same run.
-Fails when the app's own share (data and template) reaches 30% of the total."""
+"""The printed plan: the time to make a two-page plan PDF as the app does (data,
+template and WeasyPrint), beside WeasyPrint alone on the same HTML, interleaved.
+Target: the app's own share (data and template) stays under 30% of the whole, that is
+the whole at most 1/0.7 = 1.43x WeasyPrint alone."""
 
-import os
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import consenting_patient  # sets Django up before anything else
 
 # isort: split
-from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
+from bench import harness
+
+ROUNDS = harness.rounds(20)
 LIMIT_SHARE = 0.30
 
 
@@ -76,57 +75,46 @@ def pages(pdf: bytes) -> int:
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
-def main() -> int:
+def measure() -> None:
     from consult.documents import BASE_URL, STATIC_PREFIX, StaticOnlyFetcher, render_pdf
     from consult.plan_document import plan_document
 
     translation.activate("nl")
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        consult = build_consult()
-        today = timezone.localdate()
+    consult = build_consult()
+    today = timezone.localdate()
 
-        def whole() -> bytes:
-            return render_pdf("documents/plan.html", {"doc": plan_document(consult, today=today)})
+    def whole() -> bytes:
+        return render_pdf("documents/plan.html", {"doc": plan_document(consult, today=today)})
 
-        html = render_to_string(
-            "documents/plan.html",
-            {"doc": plan_document(consult, today=today), "static_base": STATIC_PREFIX},
-        )
-
-        def weasyprint_alone() -> bytes:
-            document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
-            return document.write_pdf(pdf_variant="pdf/ua-1")
-
-        page_count = pages(whole())
-        samples: dict[str, list[float]] = {"whole": [], "weasyprint": []}
-        for _ in range(3):
-            whole()
-            weasyprint_alone()
-        for _ in range(ROUNDS):
-            for name, run in (("whole", whole), ("weasyprint", weasyprint_alone)):
-                start = time.perf_counter()
-                run()
-                samples[name].append((time.perf_counter() - start) * 1000)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-    total = statistics.median(samples["whole"])
-    alone = statistics.median(samples["weasyprint"])
-    share = max(total - alone, 0) / total
-    print(
-        f"database: {connection.vendor}; printed plan of {page_count} pages, {ROUNDS} rounds, interleaved"
+    html = render_to_string(
+        "documents/plan.html",
+        {"doc": plan_document(consult, today=today), "static_base": STATIC_PREFIX},
     )
-    print(f"whole print (data, template, PDF): {total:7.1f} ms median")
-    print(f"WeasyPrint alone, same HTML:       {alone:7.1f} ms median")
-    print(f"the app's own share:               {share:7.1%} (limit {LIMIT_SHARE:.0%})")
+
+    def weasyprint_alone() -> bytes:
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
+        return document.write_pdf(pdf_variant="pdf/ua-1")
+
+    page_count = pages(whole())
     if page_count != 2:
-        print(f"NOTE: the plan has {page_count} pages, not two")
-    if share >= LIMIT_SHARE:
-        print("FAIL: data and template take 30% or more of the print")
-        return 1
-    print("OK: the app's own share stays under 30%")
-    return 0
+        harness.note(f"NOTE: the printed plan has {page_count} pages, not two")
+    harness.measure_pair(
+        "printed_plan",
+        whole,
+        "weasyprint_alone",
+        weasyprint_alone,
+        ROUNDS,
+        warmup=3,
+        target_ratio=round(1 / (1 - LIMIT_SHARE), 2),
+        target_note="the app's own share (data and template) under 30%",
+        extra={"pages": page_count},
+    )
+
+
+def measure_all() -> None:
+    with harness.bench_database():
+        measure()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness.main(["printed_plan"], measure_all))
