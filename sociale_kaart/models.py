@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -89,11 +89,19 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         )
 
     def covering(self, postcode_number: int) -> "ServiceQuerySet":
-        """Services that serve everyone in the region, or this four-digit postcode."""
+        """Services that serve everyone in the region, or this four-digit postcode. An
+        EXISTS, not a join: no service comes twice, so no DISTINCT is needed (which
+        would sort every row found on all its columns)."""
         return self.filter(
             Q(serves_whole_region=True)
-            | Q(areas__postcode_from__lte=postcode_number, areas__postcode_to__gte=postcode_number)
-        ).distinct()
+            | Exists(
+                ServiceArea.objects.filter(
+                    service=OuterRef("pk"),
+                    postcode_from__lte=postcode_number,
+                    postcode_to__gte=postcode_number,
+                )
+            )
+        )
 
 
 class Service(models.Model):
@@ -187,10 +195,10 @@ class Service(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        return (
-            self.last_checked_on is None
-            or self.last_checked_on < timezone.localdate() - STALE_AFTER
-        )
+        return self.is_stale_on(timezone.localdate())
+
+    def is_stale_on(self, today: date) -> bool:
+        return self.last_checked_on is None or self.last_checked_on < today - STALE_AFTER
 
 
 class ServiceArea(models.Model):
@@ -205,6 +213,27 @@ class ServiceArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.postcode_from}-{self.postcode_to}"
+
+
+class SearchTerm(models.Model):
+    """A word that occurs in a map's services, as the Dutch full-text search keeps it
+    (a lexeme: "schulden" is kept as "schuld"). PostgreSQL looks up close spellings of
+    a search's words here ("schuldn" finds "schuld"), then finds the services through
+    the full-text index. Filled by services.refresh_search_vectors; a word that no
+    service uses any more only costs a row. Unused on SQLite."""
+
+    service_map = models.ForeignKey(ServiceMap, on_delete=models.CASCADE, related_name="+")
+    term = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service_map", "term"], name="search_term_unique_per_map"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.term
 
 
 class ServiceRevision(models.Model):

@@ -85,10 +85,25 @@ def _replace_areas(services: list[Service]) -> None:
     )
 
 
+# The words of the services' vectors, added to their map's words (models.SearchTerm),
+# in a fixed order so that two saves adding the same words cannot deadlock.
+ADD_SEARCH_TERMS = """
+    INSERT INTO sociale_kaart_searchterm (service_map_id, term)
+    SELECT DISTINCT service_map_id, unnest(tsvector_to_array(search_vector)) AS term
+    FROM sociale_kaart_service
+    WHERE id = ANY(%s) AND search_vector IS NOT NULL
+    ORDER BY service_map_id, term
+    ON CONFLICT (service_map_id, term) DO NOTHING
+"""
+
+
 def refresh_search_vectors(pks: list[int]) -> None:
-    """PostgreSQL keeps a stored Dutch search vector per service; one UPDATE for many."""
+    """PostgreSQL keeps a stored Dutch search vector per service, and per map the words
+    in them (where a search looks up its typos); one UPDATE and one INSERT for many."""
     if connection.vendor == "postgresql" and pks:
         Service.objects.filter(pk__in=pks).update(search_vector=SEARCH_VECTOR)
+        with connection.cursor() as cursor:
+            cursor.execute(ADD_SEARCH_TERMS, [list(pks)])
 
 
 def service_mark_checked(*, service: Service, user: KaartUser) -> Service:

@@ -21,6 +21,7 @@ from sociale_kaart.access import (
 from sociale_kaart.forms import SearchForm, ServiceForm
 from sociale_kaart.models import Service, ServiceMap
 from sociale_kaart.referring import ReferContext, refer_context
+from sociale_kaart.results import result_rows
 from sociale_kaart.search import Filters, search
 from sociale_kaart.services import service_mark_checked, service_save, service_set_active
 
@@ -59,6 +60,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "services": results,
+        "rows": result_rows(results, refer.query if refer else ""),
         "searched": bool(request.GET),
         "refer": refer,
     }
