@@ -5,12 +5,13 @@ UV ?= uv
 RUN := $(UV) run --frozen
 DEMO_ENV := DEBUG=true HTTPS=false TWO_FACTOR_REQUIRED=$(or $(TWO_FACTOR_REQUIRED),false)
 
-.PHONY: help install system-packages demo test lint check-translations messages bench
+.PHONY: help install system-packages demo test lint check-translations messages bench load
 
 help:
 	@echo "make demo   - install, migrate the SQLite database, load demo data, serve on http://127.0.0.1:8000"
 	@echo "make test   - install, lint and run the whole test suite (browser tests included)"
 	@echo "make bench  - run the benchmarks"
+	@echo "make load   - load test: gunicorn and PostgreSQL under locust, 20 to 200 professionals"
 
 # uv under the Python 3.13 that .python-version selects; uv never downloads a Python.
 install:
@@ -60,3 +61,10 @@ test: install system-packages lint
 # when any did. BENCH_ROUNDS=5 BENCH_SERVICES=1000 make bench for a quick check.
 bench: install
 	$(RUN) python bench/run_all.py
+
+# Load test (bench/load/run_load.py): gunicorn with gunicorn.conf.py and a PostgreSQL
+# database of its own on 127.0.0.1, driven by locust with 20, 50, 100, 150 and 200
+# professionals for 60 s each; report under bench/results/, exits 1 on any error.
+# LOAD_STEPS=20 LOAD_SECONDS=10 LOAD_SERVICES=0 make load for a quick check.
+load: install
+	$(RUN) --group load python bench/load/run_load.py

@@ -59,14 +59,17 @@ def staff_user(practice: object, role: str, email: str = "bench@praktijk.example
     )
 
 
-def consenting_patient(**patient_fields: Any) -> tuple["User", "Patient"]:
+def consenting_patient(
+    email: str = "bench@praktijk.example", **patient_fields: Any
+) -> tuple["User", "Patient"]:
     """A practice with a huisarts and a patient who consented: (user, patient)."""
     from datetime import date
 
     from consult.models import Consent, Patient, Practice, Role
 
-    practice = Practice.objects.create(name="Benchpraktijk", phone="0501234567")
-    user = staff_user(practice, Role.HUISARTS)
+    name = "Benchpraktijk" if email == "bench@praktijk.example" else f"Benchpraktijk {email}"
+    practice = Practice.objects.create(name=name, phone="0501234567")
+    user = staff_user(practice, Role.HUISARTS, email)
     fields = {
         "first_name": "Bench",
         "last_name": "Patiënt",

@@ -1,10 +1,13 @@
 """Requests in the workspace, through Django's full middleware stack, logged in with
-both factors, against a plan of 50 goals and 200 agreements: the autosave of one
-field, a step partial (the 4D connections step, as htmx asks for it) and the whole
-workspace page, each beside a bare view that reads one row and writes one row
-(bench/urls.py), all four interleaved in the same run.
+both factors, in a full 4D consult (twelve entries, six connections) with a plan of
+eight goals and three agreements each: the autosave of one field, a step partial (the
+4D connections step, as htmx asks for it) and the whole workspace page, each beside a
+bare view that reads one row and writes one row (bench/urls.py), interleaved in the
+same run. Then the workspace page once more with a plan of 50 goals and 200
+agreements, far more than a consult holds, to show how it grows.
 
-Targets: autosave <= 1.3x, step partial <= 2x, workspace page <= 4x the bare view.
+Targets: autosave <= 1.3x, step partial <= 2x, workspace page <= 4x the bare view;
+the page with 50 goals under a quarter of a second.
 Run alone with `uv run --frozen python bench/run.py` (SQLite) or with DATABASE_URL
 set to a PostgreSQL server; `make bench` runs it with the others."""
 
@@ -22,31 +25,50 @@ from bench import harness
 
 ROUNDS = harness.rounds(300)
 BUDGET_S = 30.0  # the workspace page's timed rounds stop after about half a minute
-GOALS, AGREEMENTS_PER_GOAL = 50, 4
-FIGURES = ("autosave", "step_partial", "workspace_page")
+GOALS, AGREEMENTS_PER_GOAL = 8, 3
+LARGE_GOALS, LARGE_AGREEMENTS_PER_GOAL = 50, 4
+LARGE_PLAN_TARGET_MS = 250.0
+FIGURES = ("autosave", "step_partial", "workspace_page", "workspace_page_50_goals")
+ENTRY_TEXTS = {
+    "lichaam": ["Slecht slapen", "Hoofdpijn", "Fietst weer"],
+    "geest": ["Piekeren over geld", "Somber", "Kan relativeren"],
+    "sociaal": ["Weinig contact met de kinderen", "Ruzie met de buren", "Goede vriendin"],
+    "maatschappelijk": ["Schulden", "Bang baan te verliezen", "Vrijwilligerswerk"],
+}
+CONNECTIONS = [(10, 4), (4, 1), (5, 7), (11, 5), (7, 2), (1, 8)]
 
 
-def build_data():
+def build_data(goals: int = GOALS, agreements_per_goal: int = AGREEMENTS_PER_GOAL):
     from consult.access import Actor
     from consult.services.consults import consult_start
     from consult.services.plans import agreement_add, goal_add
     from models_4d.services import connection_add, entry_add
 
-    user, patient = consenting_patient()
+    user, patient = consenting_patient(f"bench{goals}@praktijk.example", his_number=f"{goals}")
     actor = Actor(user=user, client_address="127.0.0.1")
     consult = consult_start(actor=actor, patient=patient, model_slug="4d")
     entries = [
-        entry_add(actor=actor, consult=consult, domain=domain, kind="speelt", text=f"Punt {domain}")
-        for domain in ("lichaam", "geest", "sociaal", "maatschappelijk")
+        entry_add(
+            actor=actor,
+            consult=consult,
+            domain=domain,
+            kind="helpt" if number == 2 else "speelt",
+            text=text,
+        )
+        for domain, texts in ENTRY_TEXTS.items()
+        for number, text in enumerate(texts)
     ]
-    connection_add(actor=actor, consult=consult, cause=entries[3], effect=entries[1])
-    goals = []
-    for number in range(GOALS):
+    for cause, effect in CONNECTIONS:
+        connection_add(
+            actor=actor, consult=consult, cause=entries[cause - 1], effect=entries[effect - 1]
+        )
+    first_goal = None
+    for number in range(goals):
         goal = goal_add(actor=actor, consult=consult, text=f"Doel {number}", domain="4d:geest")
-        goals.append(goal)
-        for item in range(AGREEMENTS_PER_GOAL):
+        first_goal = first_goal or goal
+        for item in range(agreements_per_goal):
             agreement_add(actor=actor, consult=consult, goal=goal, what=f"Afspraak {number}.{item}")
-    return user, consult, goals[0]
+    return user, consult, first_goal
 
 
 def measure() -> None:
@@ -114,9 +136,36 @@ def measure() -> None:
     )
 
 
+def measure_large_plan() -> None:
+    user, consult, _goal = build_data(LARGE_GOALS, LARGE_AGREEMENTS_PER_GOAL)
+    client = logged_in_client(user)
+    page_url = reverse("consult_detail", kwargs={"consult_id": consult.public_id})
+
+    def bare() -> None:
+        response = client.post(f"/bench/bare/{_goal.pk}/", {"text": "Doel"})
+        assert response.status_code == 200, response.status_code
+
+    def workspace_page() -> None:
+        response = client.get(page_url)
+        assert response.status_code == 200, response.status_code
+
+    harness.measure_pair(
+        "workspace_page_50_goals",
+        workspace_page,
+        "bare_view",
+        bare,
+        ROUNDS,
+        target_abs=LARGE_PLAN_TARGET_MS,
+        budget_s=BUDGET_S,
+        min_rounds=10,
+        extra={"goals": LARGE_GOALS, "agreements": LARGE_GOALS * LARGE_AGREEMENTS_PER_GOAL},
+    )
+
+
 def measure_all() -> None:
     with harness.bench_database(), override_settings(ROOT_URLCONF="bench.urls", DEBUG=False):
         measure()
+        harness.attempt(["workspace_page_50_goals"], measure_large_plan)
 
 
 if __name__ == "__main__":

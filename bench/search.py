@@ -5,10 +5,11 @@ table, the two interleaved. The empty table is a second database of the run's ow
 made the same way but for the services; it stands in for the default database during
 its requests.
 
-Target for each: at most 1.5x the same request on the empty table. PostgreSQL ranks
-in the database (full-text and trigram indexes), SQLite in Python (sociale_kaart/
-search.py: "not for ten thousand services"); both are measured and held to the same
-target.
+Target for each on PostgreSQL, the database the app runs on in production: at most
+1.5x the same request on the empty table; it ranks in the database (full-text and
+trigram indexes). SQLite is the database of `make demo` and the tests; it ranks in
+Python (sociale_kaart/search.py: "not for ten thousand services"), and its figures are
+reported without a target.
 """
 
 import functools
@@ -193,7 +194,12 @@ def measure_search(
         f"{name}_empty_table",
         empty,
         ROUNDS,
-        target_ratio=TARGET_RATIO,
+        target_ratio=TARGET_RATIO if connection.vendor == "postgresql" else None,
+        target_note=(
+            ""
+            if connection.vendor == "postgresql"
+            else "the target is PostgreSQL's; SQLite (the demo) ranks in Python"
+        ),
         budget_s=BUDGET_S,
         min_rounds=5,
         extra={"services": SERVICES, "shown": shown(client.get(url, params)), "query": params},

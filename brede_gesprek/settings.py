@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "spinnenweb",
     "kop",
     "emboss",
+    "django_tasks_db",
+    "printing",
 ]
 
 MIDDLEWARE = [
@@ -75,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "account_security.request_user.DeviceWithUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -84,8 +86,15 @@ MIDDLEWARE = [
     "consult.middleware.AccountGateMiddleware",
 ]
 
+# Django's model backend, taking the user that the second factor's middleware read with
+# the session's device (one query for both on every request).
+AUTHENTICATION_BACKENDS = ["account_security.request_user.Backend"]
+
 ROOT_URLCONF = "brede_gesprek.urls"
 WSGI_APPLICATION = "brede_gesprek.wsgi.application"
+# Django's form templates, with the ones for single fields written in Python: the same
+# HTML in a tenth of the time (a workspace page holds hundreds of fields).
+FORM_RENDERER = "consult.form_rendering.PythonFieldRenderer"
 
 TEMPLATES = [
     {
@@ -122,6 +131,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# Behind PgBouncer in transaction mode (docker-compose.yml) a server connection is lent
+# for one transaction only, so a cursor (QuerySet.iterator()) may not outlive it.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DB_DISABLE_SERVER_SIDE_CURSORS", False
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "consult.User"
@@ -197,6 +211,10 @@ if not TWO_FACTOR_REQUIRED and not DEBUG:
 # rewrite the chain. By default it is derived from SECRET_KEY.
 AUDIT_APPLICATION_ID = env_str("AUDIT_APPLICATION_ID", "brede-gesprek")
 AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY")
+# A process seals the records written since its last sealing at most this often, so
+# that autosaves do not each take the chain's lock; 0 seals after every change.
+# `manage.py verify_audit --seal` seals whatever is still waiting.
+AUDIT_SEAL_INTERVAL_SECONDS = env_int("AUDIT_SEAL_INTERVAL_SECONDS", 5)
 # Keyed hash of a patient's HIS number after erasure of their record: the trail still
 # says whose record it was, without revealing who (consult.services.erasure).
 ERASURE_HASH_KEY = env_str("ERASURE_HASH_KEY")
@@ -261,6 +279,22 @@ TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 # How many proxies in front add to X-Forwarded-For: the client address is the entry
 # that many places from the right.
 TRUSTED_PROXY_COUNT = max(env_int("TRUSTED_PROXY_COUNT", 1), 1)
+
+# Printing: WeasyPrint turns a plan into a PDF in a tenth to a few tenths of a second of
+# CPU. By default that happens in the web request (Django's ImmediateBackend runs a
+# task at once). With PRINT_IN_WORKER=true the request only queues the job in the
+# database (django-tasks-db) and `python manage.py db_worker` renders it; the page
+# waits and then offers the PDF, kept in the database for an hour (printing.jobs).
+PRINT_IN_WORKER = env_bool("PRINT_IN_WORKER", False)
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if PRINT_IN_WORKER
+            else "django.tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

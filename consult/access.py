@@ -11,7 +11,6 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
@@ -160,22 +159,20 @@ def get_patient_for(
 ) -> Patient:
     """The patient, if the actor may see them; logs the read, or the refusal of what
     was `tried`."""
-    with transaction.atomic():
-        patient = (
-            Patient.objects.for_practice(actor.user.practice_id)
-            .filter(public_id=patient_id)
-            .first()
-            if actor.user.is_clinician
-            else None
-        )
-        audit_log(
-            actor=actor,
-            action=AuditAction.READ if patient else tried,
-            object_type="patient",
-            object_id=str(patient_id),
-            patient_id=patient_id if patient or _patient_exists(patient_id) else None,
-            outcome=AuditOutcome.ALLOWED if patient else AuditOutcome.REFUSED,
-        )
+    # One INSERT is atomic by itself: no transaction around it (two round trips less).
+    patient = (
+        Patient.objects.for_practice(actor.user.practice_id).filter(public_id=patient_id).first()
+        if actor.user.is_clinician
+        else None
+    )
+    audit_log(
+        actor=actor,
+        action=AuditAction.READ if patient else tried,
+        object_type="patient",
+        object_id=str(patient_id),
+        patient_id=patient_id if patient or _patient_exists(patient_id) else None,
+        outcome=AuditOutcome.ALLOWED if patient else AuditOutcome.REFUSED,
+    )
     if patient is None:
         raise Http404
     return patient
@@ -198,22 +195,21 @@ def get_consult_for(
     )
     if consult is not None and not log_read:
         return consult
-    with transaction.atomic():
-        patient_id = (
-            consult.patient.public_id
-            if consult
-            else Consult.objects.filter(public_id=consult_id)
-            .values_list("patient__public_id", flat=True)
-            .first()
-        )
-        audit_log(
-            actor=actor,
-            action=tried or (AuditAction.READ if log_read else AuditAction.UPDATE),
-            object_type="consult",
-            object_id=str(consult_id),
-            patient_id=patient_id,
-            outcome=AuditOutcome.ALLOWED if consult else AuditOutcome.REFUSED,
-        )
+    patient_id = (
+        consult.patient.public_id
+        if consult
+        else Consult.objects.filter(public_id=consult_id)
+        .values_list("patient__public_id", flat=True)
+        .first()
+    )
+    audit_log(
+        actor=actor,
+        action=tried or (AuditAction.READ if log_read else AuditAction.UPDATE),
+        object_type="consult",
+        object_id=str(consult_id),
+        patient_id=patient_id,
+        outcome=AuditOutcome.ALLOWED if consult else AuditOutcome.REFUSED,
+    )
     if consult is None:
         raise Http404
     return consult

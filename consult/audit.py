@@ -2,6 +2,8 @@
 write it records, so a change without its audit record cannot happen. Every audit
 record is built by `_event`, whichever path writes it."""
 
+import math
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -105,6 +107,27 @@ def audit_log_many(
     _seal_after_commit()
 
 
+def audit_reads_of_one_patient(
+    *, actor: "Actor", object_type: str, object_ids: Iterable[UUID], patient_id: UUID
+) -> None:
+    """One read record per object of one patient (the flags of a banner), written in
+    one statement."""
+    AuditEvent.objects.bulk_create(
+        _event(
+            actor=actor,
+            action=AuditAction.READ,
+            object_type=object_type,
+            object_id=str(object_id),
+            patient_id=patient_id,
+            outcome=AuditOutcome.ALLOWED,
+            event=AuditEventType.RECORD,
+            details=None,
+        )
+        for object_id in object_ids
+    )
+    _seal_after_commit()
+
+
 def audit_consult_change(
     *, actor: "Actor", consult: "Consult", action: AuditAction, object_type: str, object_id: UUID
 ) -> None:
@@ -120,15 +143,26 @@ def audit_consult_change(
 
 def _seal_after_commit() -> None:
     """Chain the new records once their transaction has committed (a rolled-back
-    transaction drops the callback with its records). The first callback seals every
-    pending record; the others find nothing left to do."""
+    transaction drops the callback with its records)."""
     transaction.on_commit(_seal, robust=True)
 
 
 def _seal() -> None:
+    """Seal every pending record, at most once per AUDIT_SEAL_INTERVAL_SECONDS in this
+    process: one sealing chains all records written since, so a busy process seals in
+    batches instead of taking the chain's lock after every autosave. A record waiting
+    for its seal is guarded all the same: the database refuses to change or remove it."""
     from consult.audit_chain import seal_pending
 
+    global _last_seal
+    now = time.monotonic()
+    if now - _last_seal < settings.AUDIT_SEAL_INTERVAL_SECONDS:
+        return
+    _last_seal = now
     seal_pending()
+
+
+_last_seal = -math.inf
 
 
 def _event(

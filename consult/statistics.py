@@ -1,19 +1,9 @@
-"""Fresh planner statistics after loading data. PostgreSQL plans queries from its
-statistics; a table that was just filled without them (autovacuum off, or not yet
-run) can turn a 35 ms step into one of hundreds of milliseconds. So `migrate`,
-`seed_demo` and the CSV import end with ANALYZE; autovacuum keeps them fresh after."""
+"""ANALYZE after `migrate` (the signal is connected in consult.apps); the why is in
+brede_gesprek.statistics."""
 
 from typing import Any
 
-from django.db import connections
-
-
-def analyze(using: str = "default") -> None:
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+from brede_gesprek.statistics import analyze
 
 
 def analyze_after_migrate(*, using: str = "default", **_kwargs: Any) -> None:

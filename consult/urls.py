@@ -127,6 +127,11 @@ urlpatterns = [
         name="agreement_add",
     ),
     path(
+        "consulten/<uuid:consult_id>/plan/afspraken/<uuid:agreement_id>/",
+        plan.agreement_editor,
+        name="agreement_editor",
+    ),
+    path(
         "consulten/<uuid:consult_id>/plan/afspraken/<uuid:agreement_id>/verwijderen/",
         plan.agreement_remove,
         name="agreement_remove",

@@ -3,6 +3,7 @@ progress. Read in a fixed number of queries, however big the plan."""
 
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from consult.access import Actor
 from consult.models import Agreement, Consult, NetworkMember, Referral, TeachBack
@@ -61,7 +62,7 @@ def next_step(model: ConversationModel, step: Step) -> Step | None:
 @dataclass(frozen=True)
 class EditableAgreement:
     agreement: Agreement
-    form: AgreementForm
+    form: AgreementForm | None = None  # set for the one agreement shown open
 
 
 @dataclass(frozen=True)
@@ -100,18 +101,8 @@ def _editable_goal(consult: Consult, view: GoalView, suggestions: list[Service])
             record=goal,
         ),
         add_agreement_form=AgreementAddForm(prefix=f"new-{goal.public_id}"),
-        agreements=[
-            EditableAgreement(
-                agreement=agreement,
-                form=autosave_form(
-                    AgreementForm(instance=agreement, prefix=str(agreement.public_id)),
-                    consult=consult,
-                    kind="agreement",
-                    record=agreement,
-                ),
-            )
-            for agreement in view.agreements
-        ],
+        # Each agreement's editor is fetched when it is opened (agreement_editor_form).
+        agreements=[EditableAgreement(agreement=agreement) for agreement in view.agreements],
         referrals=[
             EditableReferral(
                 referral=referral,
@@ -125,6 +116,27 @@ def _editable_goal(consult: Consult, view: GoalView, suggestions: list[Service])
         ],
         suggestions=[service for service in suggestions if service.pk not in referred],
     )
+
+
+def agreement_editor_form(consult: Consult, agreement: Agreement) -> AgreementForm:
+    """The edit form of one agreement, as the plan panel's line opens it."""
+    return autosave_form(
+        AgreementForm(instance=agreement, prefix=str(agreement.public_id)),
+        consult=consult,
+        kind="agreement",
+        record=agreement,
+    )
+
+
+def open_agreement_editor(context: dict[str, Any], consult: Consult, agreement_id: UUID) -> None:
+    """Show one agreement of the plan panel open, its editor in place (after moving it:
+    its buttons are where the professional is)."""
+    for item in context["goals"]:
+        for index, row in enumerate(item.agreements):
+            if row.agreement.public_id == agreement_id:
+                form = agreement_editor_form(consult, row.agreement)
+                item.agreements[index] = EditableAgreement(agreement=row.agreement, form=form)
+                return
 
 
 def plan_context(consult: Consult, model: ConversationModel, user: Any) -> dict[str, Any]:

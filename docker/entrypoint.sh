@@ -14,8 +14,6 @@ if [ "${MIGRATE_ON_START:-true}" = "true" ]; then
     python manage.py migrate --noinput
 fi
 
-exec gunicorn brede_gesprek.wsgi:application \
-    --bind 0.0.0.0:8000 \
-    --workers "${GUNICORN_WORKERS:-3}" \
-    --timeout 60 \
-    --access-logfile -
+# Workers, worker class, timeout and access log: gunicorn.conf.py (chosen with
+# `make load`, overridable with GUNICORN_WORKERS and friends).
+exec gunicorn --config /app/gunicorn.conf.py brede_gesprek.wsgi:application

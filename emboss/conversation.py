@@ -112,6 +112,7 @@ class EmbossModel(ConversationModel):
         goals = list(
             Goal.objects.active()
             .filter(plan__patient_id=consult.patient_id, reached_on__isnull=True)
+            .select_related("scale")
             .order_by("position", "created_at")
         )
         if step.slug == "voorbereiden":
@@ -136,13 +137,14 @@ class EmbossModel(ConversationModel):
                 else "",
             )
         elif step.slug == "doelen":
+            scales = services.scales_of(goals)
             context.update(
                 scales=[
                     Row(
                         goal,
                         autosave_form(
                             ScaleForm(
-                                instance=(scale := services.scale_of(goal)),
+                                instance=(scale := scales[goal.pk]),
                                 prefix=str(scale.public_id),
                             ),
                             consult=consult,
@@ -166,13 +168,18 @@ class EmbossModel(ConversationModel):
                 .order_by("goal__position", "position")
             )
         elif step.slug == "evalueren":
+            evaluations = services.evaluations_of(consult, goals)
+            agreements = list(
+                Agreement.objects.active().filter(goal__in=goals).select_related("goal")
+            )
+            checks = services.checks_of(consult, agreements)
             context.update(
                 evaluations=[
                     Row(
                         goal,
                         autosave_form(
                             EvaluationForm(
-                                instance=(evaluation := services.evaluation_of(consult, goal)),
+                                instance=(evaluation := evaluations[goal.pk]),
                                 prefix=str(evaluation.public_id),
                             ),
                             consult=consult,
@@ -188,7 +195,7 @@ class EmbossModel(ConversationModel):
                         agreement,
                         autosave_form(
                             CheckForm(
-                                instance=(check := services.check_of(consult, agreement)),
+                                instance=(check := checks[agreement.pk]),
                                 prefix=str(check.public_id),
                             ),
                             consult=consult,
@@ -196,9 +203,7 @@ class EmbossModel(ConversationModel):
                             record=check,
                         ),
                     )
-                    for agreement in Agreement.objects.active()
-                    .filter(goal__in=goals)
-                    .select_related("goal")
+                    for agreement in agreements
                 ],
             )
         return context

@@ -2,8 +2,10 @@
 evaluation of a goal, the check of an agreement. Each writes its audit record in the
 same transaction."""
 
-from django.db import transaction
-from django.db.models import F, Q
+from collections.abc import Callable, Sequence
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Model, Q
 from django.utils import timezone
 
 from consult.conversation_api import (
@@ -113,6 +115,66 @@ def evaluation_of(consult: Consult, goal: Goal) -> GoalEvaluation:
 
 def check_of(consult: Consult, agreement: Agreement) -> AgreementCheck:
     return AgreementCheck.objects.get_or_create(consult=consult, agreement=agreement)[0]
+
+
+def scales_of(goals: Sequence[Goal]) -> dict[int, GoalScale]:
+    """scale_of for every goal, by the goal's pk: one query to read them and one to
+    make those still missing, however many goals."""
+    found = {scale.goal_id: scale for scale in GoalScale.objects.filter(goal__in=goals)}
+    return _with_missing(
+        found,
+        [(goal.pk, GoalScale(goal=goal)) for goal in goals if goal.pk not in found],
+        lambda: {goal.pk: scale_of(goal) for goal in goals},
+    )
+
+
+def evaluations_of(consult: Consult, goals: Sequence[Goal]) -> dict[int, GoalEvaluation]:
+    """evaluation_of for every goal in this cycle, by the goal's pk, in two queries."""
+    found = {
+        evaluation.goal_id: evaluation
+        for evaluation in GoalEvaluation.objects.filter(consult=consult, goal__in=goals)
+    }
+    return _with_missing(
+        found,
+        [
+            (goal.pk, GoalEvaluation(consult=consult, goal=goal))
+            for goal in goals
+            if goal.pk not in found
+        ],
+        lambda: {goal.pk: evaluation_of(consult, goal) for goal in goals},
+    )
+
+
+def checks_of(consult: Consult, agreements: Sequence[Agreement]) -> dict[int, AgreementCheck]:
+    """check_of for every agreement in this cycle, by the agreement's pk, in two queries."""
+    found = {
+        check.agreement_id: check
+        for check in AgreementCheck.objects.filter(consult=consult, agreement__in=agreements)
+    }
+    return _with_missing(
+        found,
+        [
+            (agreement.pk, AgreementCheck(consult=consult, agreement=agreement))
+            for agreement in agreements
+            if agreement.pk not in found
+        ],
+        lambda: {agreement.pk: check_of(consult, agreement) for agreement in agreements},
+    )
+
+
+def _with_missing[K, R: Model](
+    found: dict[K, R], missing: list[tuple[K, R]], one_by_one: Callable[[], dict[K, R]]
+) -> dict[K, R]:
+    """Add the missing records in one INSERT; when another request made one of them
+    at the same moment, fall back to get_or_create for each."""
+    if not missing:
+        return found
+    try:
+        with transaction.atomic():
+            type(missing[0][1])._default_manager.bulk_create([record for _key, record in missing])
+    except IntegrityError:
+        return one_by_one()
+    return {**found, **dict(missing)}
 
 
 def next_cycle_carry_over(*, actor: Actor, consult: Consult, previous: Consult) -> None:

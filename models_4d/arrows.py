@@ -6,9 +6,9 @@ cross. Deterministic: the same diagram is always drawn the same way.
 The arrowhead is a polygon computed from the path's end tangent, not an SVG marker:
 WeasyPrint draws `orient="auto"` markers pointing the wrong way."""
 
-import itertools
+import functools
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from math import cos, hypot, pi, sin
 
@@ -108,22 +108,52 @@ def route(
 ) -> Arrow | None:
     """The best arrow from `cause` to `effect`, or None when no shape keeps out of the
     circle and inside `bounds`. `used` counts the anchors taken by earlier arrows, so
-    two arrows do not share an end; this arrow's anchors are added to it."""
+    two arrows do not share an end; this arrow's anchors are added to it.
+
+    The search depends on nothing but the geometry, so its answer is remembered: the
+    diagram is drawn again on every step and save of a consult, mostly unchanged."""
+    sides = [anchor.side for anchor in cause.anchors()]
+    taken = (
+        tuple(used[(cause, side)] for side in sides),
+        tuple(used[(effect, side)] for side in sides),
+    )
+    found = _best_arrow(cause, effect, tuple(obstacles), avoid, bounds, taken)
+    if found is None:
+        return None
+    arrow, start_side, end_side = found
+    used[(cause, start_side)] += 1
+    used[(effect, end_side)] += 1
+    return arrow
+
+
+@functools.lru_cache(maxsize=4096)
+def _best_arrow(
+    cause: Box,
+    effect: Box,
+    obstacles: tuple[Box, ...],
+    avoid: Circle,
+    bounds: Box,
+    taken: tuple[tuple[int, ...], tuple[int, ...]],
+) -> tuple[Arrow, str, str] | None:
+    """A small search over curve shapes between every pair of anchors, scored by length,
+    by what the curve crosses and by anchors already `taken` (counts per side of the
+    cause and of the effect, in the order of Box.anchors)."""
+    cause_taken = dict(zip((a.side for a in cause.anchors()), taken[0], strict=True))
+    effect_taken = dict(zip((a.side for a in effect.anchors()), taken[1], strict=True))
     pairs = [(start, end) for start in cause.anchors() for end in effect.anchors()]
     best: tuple[float, Arrow, Anchor, Anchor] | None = None
     for shapes in (_direct, _around):
         candidates = []
         for start, end in pairs:
-            reuse = REUSE_PENALTY * (used[(cause, start.side)] + used[(effect, end.side)])
-            for arrow in shapes(start, end, avoid):
-                ends = [segment[0] for segment in arrow.segments] + [arrow.segments[-1][3]]
-                shortest = sum(_distance(a, b) for a, b in itertools.pairwise(ends))
-                candidates.append((shortest + reuse, reuse, arrow, start, end))
+            reuse = REUSE_PENALTY * (cause_taken[start.side] + effect_taken[end.side])
+            for shortest, make in shapes(start, end, avoid):
+                candidates.append((shortest + reuse, reuse, make, start, end))
         # A curve is no shorter than the straight lines between its ends, and crossing
         # a box only adds to the cost: stop once the cheapest left cannot win.
-        for least, reuse, arrow, start, end in sorted(candidates, key=lambda c: c[0]):
+        for least, reuse, make, start, end in sorted(candidates, key=lambda c: c[0]):
             if best is not None and least >= best[0]:
                 break
+            arrow = make()
             points = [point for segment in arrow.segments for point in sample(segment)]
             length = _length_if_clear(points, avoid, bounds)
             if length is None or (best is not None and length + reuse >= best[0]):
@@ -136,36 +166,49 @@ def route(
     if best is None:
         return None
     _, arrow, start, end = best
-    used[(cause, start.side)] += 1
-    used[(effect, end.side)] += 1
-    return arrow
+    return arrow, start.side, end.side
 
 
-def _direct(start: Anchor, end: Anchor, avoid: Circle) -> Iterator[Arrow]:
-    """One curve leaving the cause at a right angle and arriving at a right angle."""
+type Option = tuple[float, Callable[[], Arrow]]
+
+
+def _direct(start: Anchor, end: Anchor, avoid: Circle) -> Iterator[Option]:
+    """One curve leaving the cause at a right angle and arriving at a right angle.
+    Each option comes with the straight distance between its ends (no curve through
+    them is shorter) and builds its arrow only when asked."""
     first, tip, last = _ends(start, end)
-    for handle in HANDLES:
+    shortest = _distance(first, last)
+
+    def make(handle: float) -> Arrow:
         c1 = _along(first, start.normal, handle)
         c2 = _along(last, end.normal, handle)
-        yield Arrow(((first, c1, c2, last),), _head(tip, last))
+        return Arrow(((first, c1, c2, last),), _head(tip, last))
+
+    for handle in HANDLES:
+        yield shortest, functools.partial(make, handle)
 
 
-def _around(start: Anchor, end: Anchor, avoid: Circle) -> Iterator[Arrow]:
+def _around(start: Anchor, end: Anchor, avoid: Circle) -> Iterator[Option]:
     """Two curves through a point just outside the centre circle, passing it along
     its edge: for entries on opposite sides of the patient."""
     first, tip, last = _ends(start, end)
     radius = avoid.r + RING
+
+    def make(angle: float, via: Point, turn: int) -> Arrow:
+        tangent = (-sin(angle) * turn, cos(angle) * turn)
+        into, out = _distance(first, via) * 0.4, _distance(via, last) * 0.4
+        c1 = _along(first, start.normal, min(60.0, into))
+        c2 = _along(via, tangent, -into)
+        c3 = _along(via, tangent, out)
+        c4 = _along(last, end.normal, min(60.0, out))
+        return Arrow(((first, c1, c2, via), (via, c3, c4, last)), _head(tip, last))
+
     for step in range(8):
         angle = step * pi / 4
         via = (avoid.x + radius * cos(angle), avoid.y + radius * sin(angle))
+        shortest = _distance(first, via) + _distance(via, last)
         for turn in (1, -1):
-            tangent = (-sin(angle) * turn, cos(angle) * turn)
-            into, out = _distance(first, via) * 0.4, _distance(via, last) * 0.4
-            c1 = _along(first, start.normal, min(60.0, into))
-            c2 = _along(via, tangent, -into)
-            c3 = _along(via, tangent, out)
-            c4 = _along(last, end.normal, min(60.0, out))
-            yield Arrow(((first, c1, c2, via), (via, c3, c4, last)), _head(tip, last))
+            yield shortest, functools.partial(make, angle, via, turn)
 
 
 def _ends(start: Anchor, end: Anchor) -> tuple[Point, Point, Point]:
@@ -190,39 +233,55 @@ def _head(tip: Point, base: Point) -> tuple[Point, Point, Point]:
 
 def _length_if_clear(points: Sequence[Point], avoid: Circle, bounds: Box) -> float | None:
     """The length of the path through `points`; None when it enters the circle or
-    leaves the drawing."""
+    leaves the drawing. (Written out: it runs for every sample of every candidate.)"""
+    cx, cy, reach = avoid.x, avoid.y, avoid.r + CLEARANCE
+    left, top, right, bottom = bounds.x, bounds.y, bounds.right, bounds.bottom
     length = 0.0
-    previous = points[0]
-    for point in points:
-        if _distance(point, (avoid.x, avoid.y)) < avoid.r + CLEARANCE:
+    px, py = points[0]
+    for x, y in points:
+        if hypot(x - cx, y - cy) < reach:
             return None
-        if not bounds.contains(point):
+        if not (left <= x <= right and top <= y <= bottom):
             return None
-        length += _distance(previous, point)
-        previous = point
+        length += hypot(x - px, y - py)
+        px, py = x, y
     return length
 
 
 def _hits(points: Sequence[Point], obstacles: Sequence[Box]) -> int:
     """How many boxes the path through `points` runs through."""
     xs, ys = [x for x, _ in points], [y for _, y in points]
-    hull = Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
-    return sum(
-        1
-        for box in obstacles
-        if box.overlaps(hull) and any(box.contains(point) for point in points)
-    )
+    low_x, high_x, low_y, high_y = min(xs), max(xs), min(ys), max(ys)
+    hits = 0
+    for box in obstacles:
+        left, top, right, bottom = box.x, box.y, box.x + box.w, box.y + box.h
+        if left > high_x or right < low_x or top > high_y or bottom < low_y:
+            continue
+        if any(left <= x <= right and top <= y <= bottom for x, y in points):
+            hits += 1
+    return hits
+
+
+def _weights(count: int) -> tuple[tuple[float, float, float, float], ...]:
+    """The Bernstein weights of a cubic curve at `count` + 1 evenly spaced t."""
+    weights = []
+    for index in range(count + 1):
+        t = index / count
+        weights.append(((1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3))
+    return tuple(weights)
+
+
+_SAMPLE_WEIGHTS = _weights(SAMPLES)
 
 
 def sample(cubic: Cubic, count: int = SAMPLES) -> list[Point]:
     """`count` + 1 points along a cubic Bézier curve, both ends included."""
     (x0, y0), (x1, y1), (x2, y2), (x3, y3) = cubic
-    points = []
-    for index in range(count + 1):
-        t = index / count
-        a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3
-        points.append((a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3))
-    return points
+    weights = _SAMPLE_WEIGHTS if count == SAMPLES else _weights(count)
+    return [
+        (a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3)
+        for a, b, c, d in weights
+    ]
 
 
 def _along(point: Point, direction: Point, distance: float) -> Point:

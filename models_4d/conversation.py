@@ -93,15 +93,16 @@ class FourDModel(ConversationModel):
 
     def step_context(self, *, consult: Consult, step: Step, actor: Actor) -> dict[str, Any]:
         entries = active_entries(consult)
-        connections = active_connections(consult)
+        connections = connections_among(consult, entries)
         sheet = FourDSheet.objects.get_or_create(consult=consult)[0]
-        for entry in entries:
-            entry.form = autosave_form(  # type: ignore[attr-defined]
-                EntryForm(instance=entry, prefix=str(entry.public_id)),
-                consult=consult,
-                kind="4d_entry",
-                record=entry,
-            )
+        if step.slug in DOMAIN_STEPS or step.slug == "prioriteiten":  # the steps that edit entries
+            for entry in entries:
+                entry.form = autosave_form(  # type: ignore[attr-defined]
+                    EntryForm(instance=entry, prefix=str(entry.public_id)),
+                    consult=consult,
+                    kind="4d_entry",
+                    record=entry,
+                )
         context: dict[str, Any] = {
             "sheet": sheet,
             "sheet_form": autosave_form(
@@ -231,11 +232,24 @@ def active_entries(consult: Consult) -> list[FourDEntry]:
 
 
 def active_connections(consult: Consult) -> list[FourDConnection]:
-    return list(
-        FourDConnection.objects.filter(
-            consult=consult, cause__removed_at__isnull=True, effect__removed_at__isnull=True
-        ).select_related("cause", "effect")
-    )
+    return connections_among(consult, active_entries(consult))
+
+
+def connections_among(consult: Consult, entries: Sequence[FourDEntry]) -> list[FourDConnection]:
+    """The consult's connections between the active `entries`, each with its cause and
+    effect from `entries`. The connections are read by their consult alone, without a
+    join to the entries: a plan that cannot go quadratic, whatever the planner knows
+    of the tables (a join on entries without statistics probed an index for every
+    pair)."""
+    by_pk = {entry.pk: entry for entry in entries}
+    connections = []
+    for connection in FourDConnection.objects.filter(consult=consult):
+        cause, effect = by_pk.get(connection.cause_id), by_pk.get(connection.effect_id)
+        if cause is None or effect is None:
+            continue
+        connection.cause, connection.effect = cause, effect
+        connections.append(connection)
+    return connections
 
 
 FOUR_D = FourDModel(

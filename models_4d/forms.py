@@ -68,9 +68,10 @@ class ConnectionForm(forms.Form):
             for entry in entries
             if cause is None or (entry.domain != cause.domain and (cause.pk, entry.pk) not in drawn)
         ]
-        self.choice_field("cause").choices = [
-            (str(entry.public_id), entry.text) for entry in entries
-        ]
+        if self.is_bound:  # shown, the cause is a hidden input: its choices only check a post
+            self.choice_field("cause").choices = [
+                (str(entry.public_id), entry.text) for entry in entries
+            ]
         self.choice_field("effect").choices = [("", "—")] + [
             (str(entry.public_id), f"{labels[entry.domain]}: {entry.text}") for entry in targets
         ]

@@ -50,7 +50,7 @@ without = Patient.objects.create(
 consult = consult_start(actor=Actor(user=user), patient=consenting, model_slug="4d")
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[BACKEND_SESSION_KEY] = "account_security.request_user.Backend"
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.save()
 print(json.dumps({

@@ -5,11 +5,15 @@ instead of starting them: docker-compose.yml, the Dockerfile, the entrypoint,
 .env.example, .dockerignore and .gitignore.
 """
 
+import json
 import os
 import re
 import shutil
 import stat
 import subprocess
+import sys
+import tempfile
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -137,13 +141,18 @@ def test_web_is_built_from_the_dockerfile() -> None:
     )
 
 
-def test_web_waits_for_a_healthy_db() -> None:
-    depends_on = service("web").get("depends_on")
+@pytest.mark.parametrize("name", ["web", "worker"])
+def test_app_waits_for_a_healthy_pooler_which_waits_for_a_healthy_db(name: str) -> None:
+    depends_on = service(name).get("depends_on")
     assert isinstance(depends_on, dict), (
-        "service web must use the long depends_on form with a condition on db"
+        f"service {name} must use the long depends_on form with a condition on pgbouncer"
     )
-    assert (depends_on.get("db") or {}).get("condition") == "service_healthy", (
-        "service web does not depend on db with condition: service_healthy"
+    assert (depends_on.get("pgbouncer") or {}).get("condition") == "service_healthy", (
+        f"service {name} does not depend on pgbouncer with condition: service_healthy"
+    )
+    pooler = service("pgbouncer").get("depends_on") or {}
+    assert (pooler.get("db") or {}).get("condition") == "service_healthy", (
+        "service pgbouncer does not depend on db with condition: service_healthy"
     )
 
 
@@ -155,20 +164,23 @@ def test_web_reads_dot_env() -> None:
     assert ".env" in env_files, "service web does not read .env through env_file"
 
 
-def test_web_database_url_points_at_db() -> None:
-    url = environment(service("web")).get("DATABASE_URL")
-    assert url, "service web has no DATABASE_URL in environment:"
+@pytest.mark.parametrize("name", ["web", "worker"])
+def test_app_database_url_goes_through_the_pooler_as_the_app_role(name: str) -> None:
+    url = environment(service(name)).get("DATABASE_URL")
+    assert url, f"service {name} has no DATABASE_URL in environment:"
     parts = urlsplit(url)
     assert parts.scheme in {"postgres", "postgresql"}, (
-        f"DATABASE_URL of service web is not a PostgreSQL URL: {url}"
+        f"DATABASE_URL of service {name} is not a PostgreSQL URL: {url}"
     )
-    assert parts.hostname == "db", f"DATABASE_URL of service web does not point at host db: {url}"
+    assert (parts.hostname, parts.port, parts.path) == ("pgbouncer", 6432, "/brede_gesprek"), (
+        f"DATABASE_URL of service {name} does not point at pgbouncer:6432/brede_gesprek: {url}"
+    )
     assert (parts.username, parts.password) == ("brede_gesprek_app", "${APP_DB_PASSWORD}"), (
-        "service web must connect as brede_gesprek_app, the role that owns nothing, "
+        f"service {name} must connect as brede_gesprek_app, the role that owns nothing, "
         f"with ${{APP_DB_PASSWORD}}: {url}"
     )
-    assert environment(service("web")).get("MIGRATE_ON_START") == "false", (
-        "service web must not migrate: its role may not change the schema"
+    assert environment(service(name)).get("MIGRATE_ON_START") == "false", (
+        f"service {name} must not migrate: its role may not change the schema"
     )
 
 
@@ -188,15 +200,19 @@ def test_migrations_run_as_the_owner_in_a_service_of_their_own() -> None:
     ), "service web must start only after migrate succeeded"
 
 
-def test_web_publishes_port_8000_and_checks_healthz() -> None:
+def test_web_is_reached_through_the_proxy_only_and_checks_healthz() -> None:
     web = service("web")
-    assert any(str(port).endswith("8000") for port in as_list(web.get("ports"))), (
-        "service web does not publish container port 8000"
+    assert not web.get("ports"), (
+        "service web must not publish a port: clients that bypass the proxy could send "
+        "their own X-Forwarded-For and X-Forwarded-Proto"
+    )
+    assert "8000" in [str(port) for port in as_list(web.get("expose"))], (
+        "service web does not expose port 8000 to the compose network"
     )
     assert "/healthz" in healthcheck_text(web), "service web has no healthcheck on /healthz"
 
 
-@pytest.mark.parametrize("name", ["db", "web"])
+@pytest.mark.parametrize("name", ["db", "web", "worker", "pgbouncer", "proxy"])
 def test_services_restart_unless_stopped(name: str) -> None:
     assert service(name).get("restart") == "unless-stopped", (
         f"service {name} lacks restart: unless-stopped"
@@ -358,3 +374,291 @@ def test_roles_sql_makes_an_owner_and_an_app_role_without_powers() -> None:
             f"DROP ROLE IF EXISTS {names['owner']}",
         ):
             subprocess.run([*psql, "-d", "postgres", "-c", statement], check=False)
+
+
+# --- a region: proxy, several web containers, pooler, worker --------------------------------
+
+NGINX_CONF = ROOT / "docker" / "nginx" / "default.conf"
+PGBOUNCER = ROOT / "docker" / "pgbouncer"
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"
+
+
+def nginx_directives() -> list[str]:
+    """The directives of docker/nginx/default.conf, comments dropped, one per entry."""
+    text = "\n".join(line.split("#", 1)[0] for line in NGINX_CONF.read_text().splitlines())
+    return [" ".join(part.split()) for part in re.split(r"[;{}]", text) if part.strip()]
+
+
+def ini_values(path: Path) -> dict[str, str]:
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split(";", 1)[0].strip()
+        if "=" in line and not line.startswith("["):
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def test_several_web_containers_run_side_by_side() -> None:
+    replicas = (service("web").get("deploy") or {}).get("replicas")
+    assert isinstance(replicas, int), f"deploy.replicas of web is not a number: {replicas!r}"
+    assert replicas >= 2, (
+        f"service web must run at least 2 containers (deploy.replicas), not {replicas!r}"
+    )
+    assert "container_name" not in service("web"), "a container_name allows one container only"
+
+
+def test_the_proxy_publishes_https_and_reads_the_repositorys_config() -> None:
+    proxy = service("proxy")
+    assert str(proxy.get("image", "")).startswith("nginx:"), "service proxy must be nginx"
+    published = [str(port) for port in as_list(proxy.get("ports"))]
+    assert any(port.endswith(":443") for port in published), "proxy does not publish 443"
+    mounts = " ".join(str(volume) for volume in as_list(proxy.get("volumes")))
+    assert "./docker/nginx/default.conf:/etc/nginx/conf.d/default.conf" in mounts
+    assert "${TLS_CERT_DIR:?" in mounts, "the proxy must require TLS_CERT_DIR"
+    assert ((proxy.get("depends_on") or {}).get("web") or {}).get("condition") == "service_healthy"
+    # Only the proxy is reachable from outside.
+    for name, svc in (compose().get("services") or {}).items():
+        if name != "proxy":
+            assert not svc.get("ports"), f"service {name} publishes a port beside the proxy"
+
+
+def test_the_proxy_spreads_requests_over_every_web_container() -> None:
+    directives = nginx_directives()
+    assert "upstream web" in directives
+    servers = [d for d in directives if d.startswith("server web:8000")]
+    assert servers, "no upstream server web:8000"
+    assert "resolve" in servers[0].split(), (
+        "the upstream must resolve web:8000 again as containers come and go "
+        f"(server web:8000 resolve), not once at start: {servers}"
+    )
+    assert any(d.startswith("resolver 127.0.0.11") for d in directives), (
+        "nginx must ask Docker's DNS (127.0.0.11) for the web containers"
+    )
+    assert "proxy_pass http://web" in directives
+    assert "listen 443 ssl" in directives
+
+
+def test_forwarded_headers_match_the_apps_trusted_proxy_setting() -> None:
+    """One proxy appends the client's address to X-Forwarded-For, and the app is told
+    to trust exactly one: it takes the right-most entry, never one a client wrote."""
+    directives = nginx_directives()
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for" in directives
+    assert "proxy_set_header X-Forwarded-Proto $scheme" in directives
+    assert "proxy_set_header Host $host" in directives
+    env = environment(service("web"))
+    assert env.get("TRUST_X_FORWARDED_FOR") == "true"
+    assert env.get("TRUSTED_PROXY_COUNT") == "1", (
+        "one proxy in front (docker/nginx/default.conf): TRUSTED_PROXY_COUNT must be 1"
+    )
+    assert env.get("SECURE_PROXY_SSL_HEADER") == "true"
+
+
+def test_the_pooler_is_pgbouncer_in_transaction_mode_in_front_of_db() -> None:
+    pooler = service("pgbouncer")
+    build = pooler.get("build")
+    assert build in ("docker/pgbouncer", "./docker/pgbouncer"), f"pgbouncer build: {build!r}"
+    values = ini_values(PGBOUNCER / "pgbouncer.ini")
+    assert values.get("pool_mode") == "transaction"
+    assert values.get("listen_port") == "6432"
+    assert values.get("brede_gesprek") == "host=db port=5432 dbname=brede_gesprek"
+    assert values.get("auth_type") == "scram-sha-256"
+    assert environment(pooler).get("APP_DB_PASSWORD", "").startswith("${APP_DB_PASSWORD:?")
+    assert "6432" in healthcheck_text(pooler)
+    dockerfile = (PGBOUNCER / "Dockerfile").read_text(encoding="utf-8")
+    assert "USER bouncer" in dockerfile, "pgbouncer must not run as root"
+    assert (PGBOUNCER / "entrypoint.sh").stat().st_mode & stat.S_IXUSR
+    # The owner's role never goes through the pooler: migrations connect to db.
+    assert "brede_gesprek_owner" not in (PGBOUNCER / "entrypoint.sh").read_text()
+
+
+@pytest.mark.parametrize("name", ["web", "worker"])
+def test_behind_the_pooler_django_uses_no_server_side_cursors(name: str) -> None:
+    """What compose sets for the service reaches Django's DATABASES setting."""
+    env = environment(service(name))
+    assert env.get("DB_DISABLE_SERVER_SIDE_CURSORS") == "true"
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS'])"
+    )
+    for value, expected in ((env["DB_DISABLE_SERVER_SIDE_CURSORS"], "True"), ("", "False")):
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "brede_gesprek.settings",
+                "DB_DISABLE_SERVER_SIDE_CURSORS": value,
+            },
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.stdout.strip() == expected, result.stderr
+
+
+def test_the_worker_runs_the_task_queue_for_printing() -> None:
+    worker = service("worker")
+    command = " ".join(str(part) for part in as_list(worker.get("command")))
+    assert "manage.py db_worker" in command
+    assert environment(worker).get("PRINT_IN_WORKER") == "true"
+    assert (worker.get("healthcheck") or {}).get("disable") is True, (
+        "the worker serves no HTTP: the image's /healthz check would call it unhealthy"
+    )
+    web_print = environment(service("web")).get("PRINT_IN_WORKER", "")
+    assert web_print.startswith("${PRINT_IN_WORKER"), (
+        "web must take PRINT_IN_WORKER from .env (an opt-in)"
+    )
+    assert re.search(r"^# ?PRINT_IN_WORKER=", ENV_EXAMPLE.read_text(), re.MULTILINE)
+
+
+def test_web_tier_keeps_no_local_state() -> None:
+    """Sessions in the database, no uploads on disk, no volumes on web: any container
+    may answer any request."""
+    from django.conf import settings
+
+    assert settings.SESSION_ENGINE in {
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.signed_cookies",
+    } or (
+        settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+        and not any(cache["BACKEND"].endswith("LocMemCache") for cache in settings.CACHES.values())
+    ), "sessions must be in the database (or a shared cache), not in one container"
+    for name in ("web", "worker"):
+        assert not service(name).get("volumes"), f"service {name} must keep nothing on a volume"
+
+
+def test_gunicorn_starts_with_the_repositorys_settings() -> None:
+    text = ENTRYPOINT.read_text(encoding="utf-8")
+    assert "exec gunicorn --config /app/gunicorn.conf.py brede_gesprek.wsgi:application" in text
+    assert GUNICORN_CONF.is_file()
+    dockerignore = DOCKERIGNORE.read_text(encoding="utf-8").split()
+    assert "gunicorn.conf.py" not in dockerignore, "gunicorn.conf.py must go into the image"
+    assert "*.py" not in dockerignore
+
+
+def test_env_example_sizes_gunicorn_as_gunicorn_conf_does() -> None:
+    """The example's GUNICORN_WORKERS is the measured choice, not another number."""
+    defaults: dict[str, Any] = {}
+    exec(compile(GUNICORN_CONF.read_text(), str(GUNICORN_CONF), "exec"), defaults)  # noqa: S102
+    match = re.search(r"^#? ?GUNICORN_WORKERS=(\d+)", ENV_EXAMPLE.read_text(), re.MULTILINE)
+    assert match, ".env.example does not mention GUNICORN_WORKERS"
+    assert int(match.group(1)) == defaults["DEFAULT_WORKERS"]
+    assert re.search(r"^TLS_CERT_DIR=", ENV_EXAMPLE.read_text(), re.MULTILINE)
+
+
+PGBOUNCER_SCRIPT = """
+import json
+import django
+
+django.setup()
+from bench.load.seed import seed
+from consult.audit_chain import seal_pending, verify_chain
+from consult.models import AuditEvent
+
+seed(professionals=1, printers=1, managers=0)
+seal_pending()
+chain = verify_chain()
+print(json.dumps({
+    "checked": chain.checked,
+    "broken_at": chain.broken_at,
+    "iterated": sum(1 for _ in AuditEvent.objects.iterator(chunk_size=3)),
+    "rows": AuditEvent.objects.count(),
+}))
+"""
+
+
+@pytest.mark.skipif(
+    shutil.which("pgbouncer") is None or shutil.which("psql") is None,
+    reason="needs pgbouncer and psql (apt-get install pgbouncer postgresql-client)",
+)
+def test_the_app_works_through_pgbouncer_with_the_repositorys_config() -> None:
+    """docker/pgbouncer/pgbouncer.ini, pointed at the PostgreSQL on 127.0.0.1 instead of
+    db: the app's audited writes (the chain's pg_advisory_xact_lock), the chain's
+    check and a QuerySet.iterator() all work through transaction pooling, with the
+    settings compose gives web and worker. Migrations go to PostgreSQL directly, as
+    the migrate service does."""
+    import socket
+
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-qAt"]
+    if subprocess.run([*psql, "-c", "SELECT 1"], capture_output=True, check=False).returncode:
+        pytest.skip("no PostgreSQL on 127.0.0.1")
+    database = f"bg_pgbouncer_{os.getpid()}"
+    # PgBouncer refuses to run as root; as root, it runs as postgres (-u), which must
+    # read its files: a directory of its own, not pytest's private one.
+    as_user = ["-u", "postgres"] if os.geteuid() == 0 else []
+    tmp_path = Path(tempfile.mkdtemp(prefix="bg_pgbouncer_"))
+    tmp_path.chmod(0o755)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    ini = (PGBOUNCER / "pgbouncer.ini").read_text(encoding="utf-8")
+    assert "host=db port=5432 dbname=brede_gesprek" in ini
+    ini = ini.replace(
+        "host=db port=5432 dbname=brede_gesprek", f"host=127.0.0.1 port=5432 dbname={database}"
+    )
+    ini = ini.replace("listen_addr = 0.0.0.0", "listen_addr = 127.0.0.1")
+    ini = ini.replace("listen_port = 6432", f"listen_port = {port}")
+    ini = ini.replace("/run/pgbouncer/userlist.txt", str(tmp_path / "userlist.txt"))
+    (tmp_path / "pgbouncer.ini").write_text(ini, encoding="utf-8")
+    (tmp_path / "userlist.txt").write_text('"postgres" "pooled-password"\n', encoding="utf-8")
+    for name in ("pgbouncer.ini", "userlist.txt"):
+        (tmp_path / name).chmod(0o644)
+    base_env = {
+        **{key: value for key, value in os.environ.items() if key != "DATABASE_URL"},
+        "DJANGO_SETTINGS_MODULE": "brede_gesprek.settings",
+        "AUDIT_SEAL_INTERVAL_SECONDS": "0",
+    }
+    subprocess.run([*psql, "-d", "postgres", "-c", f"CREATE DATABASE {database}"], check=True)
+    bouncer = None
+    bouncer_log = (tmp_path / "pgbouncer.log").open("w")
+    try:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput"],
+            cwd=ROOT,
+            env={**base_env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}"},
+            check=True,
+            capture_output=True,
+        )
+        bouncer = subprocess.Popen(
+            ["pgbouncer", *as_user, str(tmp_path / "pgbouncer.ini")],
+            stdout=subprocess.DEVNULL,
+            stderr=bouncer_log,
+        )
+        for _ in range(50):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        environment_of_web = environment(service("web"))
+        result = subprocess.run(
+            [sys.executable, "-c", PGBOUNCER_SCRIPT],
+            cwd=ROOT,
+            env={
+                **base_env,
+                "DATABASE_URL": f"postgres://postgres:pooled-password@127.0.0.1:{port}/brede_gesprek",
+                "DB_DISABLE_SERVER_SIDE_CURSORS": environment_of_web[
+                    "DB_DISABLE_SERVER_SIDE_CURSORS"
+                ],
+            },
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert result.returncode == 0, (
+            result.stderr[-3000:] + (tmp_path / "pgbouncer.log").read_text()
+        )
+        figures = json.loads(result.stdout.strip().splitlines()[-1])
+        assert figures["broken_at"] is None
+        assert figures["checked"] == figures["rows"] == figures["iterated"] > 0
+    finally:
+        if bouncer is not None:
+            bouncer.terminate()
+            bouncer.wait(timeout=10)
+        bouncer_log.close()
+        subprocess.run(
+            [*psql, "-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"],
+            check=False,
+        )
+        shutil.rmtree(tmp_path, ignore_errors=True)

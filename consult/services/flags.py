@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consult.access import Actor
-from consult.audit import audit_log
+from consult.audit import audit_log, audit_reads_of_one_patient
 from consult.autosave import require_open
 from consult.models import AuditAction, Consult, FlagLevel, Patient, PatientFlag
 
@@ -79,9 +79,12 @@ def open_flags_seen(*, actor: Actor, patient: Patient) -> list[PatientFlag]:
     flag shown is a read of patient data, and is logged."""
     flags = list(PatientFlag.objects.open().filter(patient=patient).order_by("-raised_at"))
     if flags:
-        with transaction.atomic():
-            for flag in flags:
-                _audit(actor, flag, patient, AuditAction.READ)
+        audit_reads_of_one_patient(
+            actor=actor,
+            object_type="patient_flag",
+            object_ids=[flag.public_id for flag in flags],
+            patient_id=patient.public_id,
+        )
     return flags
 
 

@@ -1,6 +1,7 @@
 from datetime import date
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,35 +13,53 @@ from django.views.decorators.http import require_http_methods
 
 from consult.access import Actor, clinician_required, get_consult_for, get_patient_for
 from consult.audit import audit_consult_change, audit_log
-from consult.documents import render_pdf
-from consult.models import AuditAction
+from consult.models import AuditAction, Consult
 from consult.patient_copy import patient_record
-from consult.plan_document import plan_document
 from consult.services.consults import consult_confirm_icpc
 from consult.services.flags import open_flags_seen
 from consult.soep import MAX_CHARS, parse_codes, soep_for
+from printing import documents as printed
+from printing.jobs import print_job_start
+from printing.models import PrintKind
 
 
 @clinician_required
 def plan_pdf(request: HttpRequest, consult_id: UUID) -> HttpResponse:
     """The patient's plan as a PDF, made on request and never stored; the print is
-    recorded in the audit trail."""
+    recorded in the audit trail. With PRINT_IN_WORKER the worker makes it instead, and
+    the request goes on to the page that waits for it (printing.views)."""
     actor = Actor.from_request(request)
     consult = get_consult_for(actor, consult_id, log_read=False, tried=AuditAction.PRINT)
-    document = plan_document(consult, today=timezone.localdate())
-    pdf = render_pdf("documents/plan.html", {"doc": document})
+    today = timezone.localdate()
+    if settings.PRINT_IN_WORKER:
+        with transaction.atomic():
+            job = print_job_start(
+                actor=actor,
+                kind=PrintKind.PLAN,
+                patient=consult.patient,
+                consult=consult,
+                options={"today": today.isoformat()},
+                file_name=printed.plan_file_name(),
+            )
+            _audit_plan_print(actor, consult)
+        return redirect("print_job", print_job_id=job.public_id)
+    pdf = printed.plan_pdf(consult, today=today)
     with transaction.atomic():
-        audit_consult_change(
-            actor=actor,
-            consult=consult,
-            action=AuditAction.PRINT,
-            object_type="plan",
-            object_id=consult.public_id,
-        )
+        _audit_plan_print(actor, consult)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="mijn-plan.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{printed.plan_file_name()}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _audit_plan_print(actor: Actor, consult: Consult) -> None:
+    audit_consult_change(
+        actor=actor,
+        consult=consult,
+        action=AuditAction.PRINT,
+        object_type="plan",
+        object_id=consult.public_id,
+    )
 
 
 @clinician_required
@@ -93,7 +112,8 @@ def soep(request: HttpRequest, consult_id: UUID) -> HttpResponse:
 @clinician_required
 def patient_copy(request: HttpRequest, patient_id: UUID, fmt: str) -> HttpResponse:
     """Everything recorded about the patient, for the patient: as a PDF to hand over
-    or as JSON to send. The export itself is audited first, so it is in the copy."""
+    or as JSON to send. The export itself is audited first, so it is in the copy. With
+    PRINT_IN_WORKER the worker makes the PDF, queued with that record."""
     if fmt not in {"pdf", "json"}:
         raise Http404
     try:
@@ -105,6 +125,7 @@ def patient_copy(request: HttpRequest, patient_id: UUID, fmt: str) -> HttpRespon
         )
     actor = Actor.from_request(request)
     patient = get_patient_for(actor, patient_id, tried=AuditAction.EXPORT)
+    today = timezone.localdate()
     with transaction.atomic():
         audit_log(
             actor=actor,
@@ -113,17 +134,28 @@ def patient_copy(request: HttpRequest, patient_id: UUID, fmt: str) -> HttpRespon
             object_id=str(patient.public_id),
             patient_id=patient.public_id,
         )
-    record = patient_record(patient, access_since=since, access_until=until)
-    filename = f"mijn-gegevens-{timezone.localdate():%Y-%m-%d}.{fmt}"
+        if fmt == "pdf" and settings.PRINT_IN_WORKER:
+            job = print_job_start(
+                actor=actor,
+                kind=PrintKind.PATIENT_COPY,
+                patient=patient,
+                options={
+                    "today": today.isoformat(),
+                    "since": since.isoformat() if since else None,
+                    "until": until.isoformat() if until else None,
+                },
+                file_name=printed.patient_copy_file_name(today),
+            )
+            return redirect("print_job", print_job_id=job.public_id)
+    filename = f"mijn-gegevens-{today:%Y-%m-%d}.{fmt}"
     if fmt == "json":
+        record = patient_record(patient, access_since=since, access_until=until)
         response: HttpResponse = JsonResponse(
             record, json_dumps_params={"ensure_ascii": False, "indent": 2}
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     else:
-        pdf = render_pdf(
-            "documents/patient_copy.html", {"record": record, "today": timezone.localdate()}
-        )
+        pdf = printed.patient_copy_pdf(patient, since=since, until=until, today=today)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "no-store"

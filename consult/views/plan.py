@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from consult.access import Actor, clinician_required, get_consult_for
 from consult.htmx import focus_next
@@ -26,7 +26,7 @@ from consult.plan_forms import (
 from consult.registry import get_conversation_model
 from consult.services import plans, referrals
 from consult.views.workspace import back_url
-from consult.workspace import plan_context
+from consult.workspace import agreement_editor_form, open_agreement_editor, plan_context
 from sociale_kaart.access import map_ids_for
 from sociale_kaart.models import Service
 
@@ -38,6 +38,7 @@ def _panel(
     notice: dict[str, Any] | None = None,
     status: int = 200,
     focus: tuple[str, ...] = (),
+    open_agreement: UUID | None = None,
     **extra: Any,
 ) -> HttpResponse:
     model = get_conversation_model(consult.model_slug)
@@ -67,6 +68,8 @@ def _panel(
         **plan_context(consult, model, request.user),
         **extra,
     }
+    if open_agreement is not None:
+        open_agreement_editor(context, consult, open_agreement)
     response = focus_next(
         render(request, "consult/workspace.html#plan_panel", context, status=status), *focus
     )
@@ -115,6 +118,34 @@ def _agreement(consult: Consult, agreement_id: UUID) -> Agreement:
     if agreement is None:
         raise Http404
     return agreement
+
+
+@clinician_required
+@require_GET
+def agreement_editor(request: HttpRequest, consult_id: UUID, agreement_id: UUID) -> HttpResponse:
+    """The editor of one agreement: what the plan panel's line shows when it is opened
+    (htmx), or a page of its own without JavaScript."""
+    actor = Actor.from_request(request)
+    consult = get_consult_for(actor, consult_id)
+    agreement = _agreement(consult, agreement_id)
+    if agreement.removed_at is not None:
+        raise Http404
+    siblings = list(
+        Agreement.objects.active().filter(goal_id=agreement.goal_id).values_list("pk", flat=True)
+    )
+    context = {
+        "consult": consult,
+        "patient": consult.patient,
+        "read_only": consult.finished_at is not None,
+        "next_url": back_url(request, consult.public_id),
+        "record": agreement,
+        "form": agreement_editor_form(consult, agreement),
+        "is_first": siblings[:1] == [agreement.pk],
+        "is_last": siblings[-1:] == [agreement.pk],
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "consult/workspace.html#agreement_editor", context)
+    return render(request, "consult/agreement_editor_page.html", context)
 
 
 def _member(consult: Consult, member_id: UUID) -> NetworkMember:
@@ -183,6 +214,7 @@ def agreement_move(
     return _panel(
         request,
         consult,
+        open_agreement=agreement.public_id,
         focus=(
             *_move_buttons("agreement", agreement_id, direction),
             f"agreements-{agreement.goal.public_id}",

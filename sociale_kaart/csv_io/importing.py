@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from brede_gesprek.statistics import analyze
 from sociale_kaart.access import KaartUser
 from sociale_kaart.csv_io.columns import COLUMNS, service_field
 from sociale_kaart.csv_io.planning import (
@@ -27,11 +28,23 @@ from sociale_kaart.csv_io.planning import (
     plan_import,
 )
 from sociale_kaart.csv_io.reading import ParsedFile, parse_csv
-from sociale_kaart.models import Service, ServiceArea, ServiceMap, ServiceRevision, Theme
+from sociale_kaart.models import (
+    SearchTerm,
+    Service,
+    ServiceArea,
+    ServiceMap,
+    ServiceRevision,
+    Theme,
+)
 from sociale_kaart.services import refresh_search_vectors, snapshot
 from sociale_kaart.validators import parse_areas
 
 BATCH_SIZE: Final = 500
+# What an import fills, analysed after it (brede_gesprek.statistics).
+_IMPORTED_TABLES: Final = tuple(
+    model._meta.db_table
+    for model in (Service, Service.themes.through, ServiceArea, SearchTerm, ServiceRevision)
+)
 
 # Writing modes, chosen by the user after the check.
 MODE_VALID_ROWS: Final = "valid-rows"
@@ -98,6 +111,10 @@ def run_import(
                 written += _write_batch(plan.rows[start : start + BATCH_SIZE], user, theme_ids)
                 yield Progress(min(start + BATCH_SIZE, total), total)
             refresh_search_vectors(written)
+    if write and counts[CREATE] + counts[UPDATE]:
+        # Thousands of new rows at once: the planner's statistics would be stale until
+        # autovacuum ran, and the kaart search planned as on an empty table.
+        analyze(tables=_IMPORTED_TABLES)
     yield ImportSummary(
         created=counts[CREATE],
         updated=counts[UPDATE],

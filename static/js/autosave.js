@@ -187,6 +187,27 @@
     if (element && window.htmx) window.htmx.trigger(element, "change");
   }
 
+  // An editor fetched only when it is opened (an agreement in the plan panel) may have
+  // text typed before a reload: open it, so that its fields come back and are sent.
+  function openEditorsWithDrafts(root) {
+    if (!root.querySelectorAll) return;
+    var keys = [];
+    try {
+      for (var index = 0; index < sessionStorage.length; index += 1) keys.push(sessionStorage.key(index));
+    } catch (error) {
+      return;
+    }
+    Array.prototype.forEach.call(root.querySelectorAll("details[data-drafts-of]"), function (details) {
+      var prefix = DRAFT + details.getAttribute("data-drafts-of") + " ";
+      var hasDraft = keys.some(function (key) { return key && key.indexOf(prefix) === 0; });
+      if (hasDraft && !details.open) details.open = true;
+    });
+  }
+
+  document.addEventListener("htmx:load", function (event) {
+    openEditorsWithDrafts(event.target);
+  });
+
   document.addEventListener("htmx:load", function (event) {
     var seen = new Set();
     var root = event.target;

@@ -6,6 +6,7 @@ Texts added for issue 9 read in English until their Dutch is merged; the pattern
 accept both."""
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -114,3 +115,39 @@ def test_two_priorities_with_one_number_are_marked_as_soon_as_chosen(
     expect(debts_warning).to_have_text("")
     expect(sleep_warning).to_have_text("")
     assert FourDEntry.objects.get(pk=sleep.pk).priority == 2
+
+
+def test_words_typed_in_an_agreement_before_a_reload_come_back_and_are_saved(
+    page: Page, live_server, huisarts_a, consult_4d
+):
+    """The agreement's editor is fetched when its line opens. Text typed there that the
+    server never got (the save failed) is still in the tab after a reload: the line
+    opens by itself, shows the text and sends it."""
+    from consult.models import Agreement
+
+    actor = Actor(user=huisarts_a)
+    goal = goal_add(actor=actor, consult=consult_4d, text="Rust in mijn hoofd")
+    agreement = agreement_add(actor=actor, consult=consult_4d, goal=goal, what="Wandelen")
+    log_in(page, huisarts_a)
+    page.goto(step_path(consult_4d, "plan"))
+    panel = page.locator("aside#plan-panel")
+    what = panel.locator(f"[name='{agreement.public_id}-what']")
+    page.route("**/bewaar/**", lambda route: route.abort())
+    panel.locator("li.agreement summary").click()
+    what.fill("Elke ochtend een half uur wandelen")
+    page.keyboard.press("Tab")
+    expect(panel.locator(f"#status-{agreement.public_id}")).not_to_be_empty()
+    assert Agreement.objects.get(pk=agreement.pk).what == "Wandelen"
+
+    # After a reload the line opens by itself (nobody clicks it) and shows the words;
+    # once saves get through, they are stored.
+    page.reload()
+    expect(what).to_be_visible()
+    expect(what).to_have_value("Elke ochtend een half uur wandelen")
+    page.unroute("**/bewaar/**")
+    wait_until = time.monotonic() + 20
+    while (
+        Agreement.objects.get(pk=agreement.pk).what == "Wandelen" and time.monotonic() < wait_until
+    ):
+        page.wait_for_timeout(200)
+    assert Agreement.objects.get(pk=agreement.pk).what == "Elke ochtend een half uur wandelen"

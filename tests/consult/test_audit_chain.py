@@ -195,3 +195,29 @@ def test_grant_app_role_refuses_a_role_that_owns_tables(db):
         owner = cursor.fetchone()[0]
     with pytest.raises(CommandError):
         call_command("grant_app_role", owner)
+
+
+def test_a_busy_process_seals_in_batches_and_waiting_records_are_sealed_later(
+    huisarts_a, patient_a, django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    """With an interval, the first change after it seals; the changes within it wait
+    for the next sealing (or for `verify_audit --seal`) and then join the chain in order."""
+    import consult.audit
+
+    settings.AUDIT_SEAL_INTERVAL_SECONDS = 3600
+    monkeypatch.setattr(consult.audit, "_last_seal", float("-inf"))
+    client = client_for(huisarts_a)
+    url = reverse("patient_detail", kwargs={"patient_id": patient_a.public_id})
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.get(url)
+    reads = AuditEvent.objects.filter(patient_id=patient_a.public_id).order_by("id")
+    assert [record.seq is not None for record in reads] == [True, False, False]
+    call_command("verify_audit", "--seal")
+    assert all(record.seq is not None for record in reads.all())
+    assert verify_chain().broken_at is None
+
+    monkeypatch.setattr(consult.audit, "_last_seal", float("-inf"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url)
+    assert AuditEvent.objects.filter(seq__isnull=True).count() == 0

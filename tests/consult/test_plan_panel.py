@@ -103,9 +103,40 @@ def test_agreements_are_lines_that_open_to_edit(huisarts_a, consult_4d):
     assert "Samen de post openen" in summary
     assert re.search(r"Anja \(een familielid", summary)
     assert on.strftime("%d-%m-%Y") in summary
-    # The edit form, with the fields that save themselves, is inside.
-    assert f'name="{agreement.public_id}-what"' in body
-    assert f'name="{agreement.public_id}-who_kind"' in body
+    # The edit form, with the fields that save themselves, is fetched when the line is
+    # opened (htmx asks on the details' toggle); without JavaScript the link opens it.
+    editor_url = reverse(
+        "agreement_editor",
+        kwargs={"consult_id": consult_4d.public_id, "agreement_id": agreement.public_id},
+    )
+    assert f'name="{agreement.public_id}-what"' not in body
+    assert f'hx-get="{editor_url}"' in body
+    assert 'hx-trigger="toggle once' in body
+    assert f'<a href="{editor_url}">' in body
+    client = client_for(huisarts_a)
+    editor = client.get(editor_url, headers={"HX-Request": "true"}).content.decode()
+    assert f'name="{agreement.public_id}-what"' in editor
+    assert f'name="{agreement.public_id}-who_kind"' in editor
+    assert "Afspraak verwijderen" in editor
+    assert "<html" not in editor
+    page_without_js = client.get(editor_url).content.decode()
+    assert "<html" in page_without_js
+    assert f'name="{agreement.public_id}-what"' in page_without_js
+    assert "Terug naar het gesprek" in page_without_js
+
+
+def test_an_agreement_editor_of_another_practice_is_not_found(huisarts_a, huisarts_b, consult_4d):
+    goal = goal_add(actor=Actor(user=huisarts_a), consult=consult_4d, text="Rust")
+    agreement = agreement_add(
+        actor=Actor(user=huisarts_a), consult=consult_4d, goal=goal, what="Wandelen"
+    )
+    url = reverse(
+        "agreement_editor",
+        kwargs={"consult_id": consult_4d.public_id, "agreement_id": agreement.public_id},
+    )
+    response = client_for(huisarts_b).get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 404
+    assert "Wandelen" not in response.content.decode()
 
 
 def test_someone_close_can_do_it_by_name(huisarts_a, consult_4d):

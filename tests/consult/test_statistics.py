@@ -33,3 +33,16 @@ def test_migrate_ends_with_analyze(monkeypatch):
     monkeypatch.setattr("consult.statistics.analyze", lambda using="default": calls.append(using))
     call_command("migrate", "consult", verbosity=0)
     assert calls == ["default"]
+
+
+def test_the_csv_import_leaves_fresh_statistics(manager_a):
+    from sociale_kaart.csv_io.importing import import_csv
+    from sociale_kaart.models import Service
+    from tests.sociale_kaart.test_csv import make_csv, service_row
+
+    own = manager_a.practice.own_map
+    rows = [service_row(sleutel=f"dienst-{n}", naam=f"Schuldhulp {n}") for n in range(40)]
+    before = planner_rows("sociale_kaart_service")
+    summary = import_csv(make_csv(rows).decode(), own, user=manager_a)
+    assert summary.created == 40
+    assert planner_rows("sociale_kaart_service") == Service.objects.count() != before

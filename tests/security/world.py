@@ -69,6 +69,9 @@ from consult.services.flags import flag_raise
 from consult.services.patient_links import entry_of, link_complete, link_create
 from consult.services.patients import patient_create
 from consult.services.users import user_create
+from printing.jobs import print_job_start
+from printing.models import PrintJob, PrintKind
+from printing.tasks import render_print_job
 from sociale_kaart.csv_io.jobs import import_job_create
 from sociale_kaart.csv_models import ImportJob
 from sociale_kaart.models import Service, ServiceMap
@@ -104,6 +107,9 @@ PATIENT_B_HIS_NUMBER = "8462917"
 # The values of string URL kwargs that the views accept (one case per value).
 FMT_VALUES = ("pdf", "json")
 DIRECTION_VALUES = ("omhoog",)
+
+# URLs that read a patient's data under an id of their own: a print job's PDF.
+PATIENT_DATA_BY_OWN_ID = frozenset({"print_job_pdf"})
 
 # URL names that also get a case with a query string, as a professional's link has it.
 SEARCH_QUERY = {"q": PATIENT_FIRST_NAME}
@@ -147,8 +153,12 @@ class UrlCase:
 
     @property
     def has_patient_kwargs(self) -> bool:
-        """The URL names a patient or a consult (and so a patient) of practice A."""
-        return bool({"patient_id", "consult_id"} & set(self.kwargs))
+        """The URL names a patient or a consult (and so a patient) of practice A, or a
+        print job of one whose PDF it reads."""
+        return (
+            bool({"patient_id", "consult_id"} & set(self.kwargs))
+            or self.name in PATIENT_DATA_BY_OWN_ID
+        )
 
 
 def _kwarg_names(pattern: Any) -> set[str]:
@@ -245,6 +255,7 @@ KNOWN_KWARGS = frozenset(
         "service_id",
         "job_id",
         "user_id",
+        "print_job_id",
     }
 )
 
@@ -267,6 +278,7 @@ class World:
     service: Service  # on practice A's own map
     shared_service: Service  # on the map practices A and B share
     import_job: ImportJob
+    print_job: PrintJob  # huisarts_a's printed plan, made
     entry_link: PatientLink  # open: its token is the key of the mijn/<token>/ URLs
     entry_token: str
     withdraw_link: PatientLink  # open, for the URL that withdraws a link
@@ -328,8 +340,10 @@ class World:
                     path = f"{path}?{urlencode(query)}"
                 # The patient's own entry is opened by its token alone; a token with a
                 # user (uidb64) is an account's.
-                touches = bool({"patient_id", "consult_id", "record_id"} & set(kwargs)) or (
-                    "token" in kwargs and "uidb64" not in kwargs
+                touches = (
+                    bool({"patient_id", "consult_id", "record_id"} & set(kwargs))
+                    or ("token" in kwargs and "uidb64" not in kwargs)
+                    or pattern.name in PATIENT_DATA_BY_OWN_ID
                 )
                 cases.append(
                     UrlCase(
@@ -419,6 +433,7 @@ class World:
             "service_id": self.service.public_id,
             "job_id": self.import_job.public_id,
             "user_id": self.colleague.public_id,
+            "print_job_id": self.print_job.public_id,
         }
         refer = {
             CONSULT_PARAMETER: str(self.primary_consult.public_id),
@@ -820,6 +835,17 @@ def build_world() -> World:
     import_job = import_job_create(
         service_map=practice_a.own_map, file_name="diensten.csv", content=_IMPORT_CSV, user=manager
     )
+    # The plan printed through the worker's path (made at once here, whatever the
+    # tasks backend): its page and its PDF are huisarts_a's alone.
+    print_job = print_job_start(
+        actor=actor,
+        kind=PrintKind.PLAN,
+        patient=patient,
+        consult=primary,
+        options={"today": today.isoformat()},
+        file_name="mijn-plan.pdf",
+    )
+    render_print_job.call(str(print_job.public_id))
     colleague = personas["unconfirmed_a"]
     assert colleague is not None
     beheerder = personas["beheerder_a"]
@@ -852,6 +878,7 @@ def build_world() -> World:
         service=service,
         shared_service=shared_service,
         import_job=import_job,
+        print_job=print_job,
         entry_link=entry_link,
         entry_token=entry_token,
         withdraw_link=withdraw_link,

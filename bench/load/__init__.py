@@ -1,0 +1,1 @@
+"""`make load`: the app under gunicorn and PostgreSQL, driven by locust (run_load.py)."""

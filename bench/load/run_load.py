@@ -1,0 +1,513 @@
+"""`make load`: the app as production runs it, under a realistic mix of users, in steps.
+
+1. A PostgreSQL database of this run's own (brede_gesprek_load_<pid>, on
+   LOAD_PG_SERVER, default postgres://postgres@127.0.0.1:5432), migrated and filled by
+   seed.py: professionals with a 4D consult under way, two printers, a practice
+   manager, the demo's sociale kaart and LOAD_SERVICES (10,000) generated services.
+2. gunicorn with the production settings (gunicorn.conf.py), DEBUG off, two-factor
+   login required, plain http on 127.0.0.1.
+3. Per step, a locust process of its own (bench/load/locustfile.py) with that many
+   professionals plus 2 printers and 1 practice manager: they log in, warm up, and
+   are measured for LOAD_SECONDS; then locust stops by itself.
+4. The report, per step: throughput, median, p95 and p99 per endpoint, the errors
+   (there must be none), the CPU of gunicorn, locust and the rest; and the knee: the
+   most concurrent professionals at which the autosave's p95 stays under 100 ms. As
+   JSON and markdown under bench/results/, named with the date and the machine; the
+   summary is printed. Exits 1 when a request failed or a step gave no figures.
+
+Environment (all optional):
+  LOAD_STEPS=20,50,100,150,200  professionals per step
+  LOAD_SECONDS=60               measured seconds per step
+  LOAD_WARMUP=10                seconds after the last login before measuring
+  LOAD_CONFIGS="sync:2 sync:3 gthread:2x4"  gunicorn configurations to compare
+                                (class:workers[xthreads]); default gunicorn.conf.py's,
+                                or LOAD_WORKER_CLASS / LOAD_WORKERS / LOAD_THREADS
+  LOAD_SERVICES=10000           generated services on the shared sociale kaart
+  LOAD_NOTE="..."               a remark for the report (what else ran on the machine)
+  LOAD_RESULTS=bench/results    where the reports go
+
+Quick check: LOAD_STEPS=20 LOAD_SECONDS=10 LOAD_SERVICES=0 make load
+"""
+
+import json
+import os
+import runpy
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.load import machine, report  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+LOCUSTFILE = HERE / "locustfile.py"
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"
+DEFAULT_STEPS = (20, 50, 100, 150, 200)
+PRINTERS, MANAGERS = 2, 1
+LOGIN_WAIT_S = 120  # the locustfile's: how long the logins may take at most
+THINK_TIME_NOTE = (
+    "Think time between a user's requests: professionals 2-5 s (7 in 10 requests an "
+    "autosave, 2 a step partial, 1 the workspace page), printers 5-10 s, the manager 2-5 s."
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    worker_class: str
+    workers: int
+    threads: int = 1
+
+    @property
+    def label(self) -> str:
+        threads = f"x{self.threads}" if self.worker_class == "gthread" else ""
+        return f"{self.worker_class}:{self.workers}{threads}"
+
+    def environment(self) -> dict[str, str]:
+        return {
+            "GUNICORN_WORKER_CLASS": self.worker_class,
+            "GUNICORN_WORKERS": str(self.workers),
+            "GUNICORN_THREADS": str(self.threads),
+        }
+
+
+def parse_steps(text: str | None) -> list[int]:
+    if not text or not text.strip():
+        return list(DEFAULT_STEPS)
+    steps = sorted({int(part) for part in text.replace(",", " ").split()})
+    if not steps or steps[0] < 1:
+        raise ValueError(f"LOAD_STEPS must be positive numbers of professionals: {text!r}")
+    return steps
+
+
+def parse_config(text: str) -> Config:
+    """ "sync:3", "gthread:2x4" (2 workers of 4 threads)."""
+    worker_class, _, size = text.strip().partition(":")
+    if worker_class not in ("sync", "gthread") or not size:
+        raise ValueError(
+            f"a configuration is sync:<workers> or gthread:<workers>x<threads>: {text!r}"
+        )
+    workers, _, threads = size.partition("x")
+    return Config(
+        worker_class, int(workers), int(threads or (4 if worker_class == "gthread" else 1))
+    )
+
+
+def gunicorn_defaults() -> Config:
+    values = runpy.run_path(str(GUNICORN_CONF))
+    return Config(
+        values["DEFAULT_WORKER_CLASS"], values["DEFAULT_WORKERS"], values["DEFAULT_THREADS"]
+    )
+
+
+def configs_from(env: dict[str, str]) -> list[Config]:
+    if env.get("LOAD_CONFIGS", "").strip():
+        return [parse_config(part) for part in env["LOAD_CONFIGS"].replace(",", " ").split()]
+    default = gunicorn_defaults()
+    if any(env.get(name) for name in ("LOAD_WORKER_CLASS", "LOAD_WORKERS", "LOAD_THREADS")):
+        worker_class = env.get("LOAD_WORKER_CLASS") or default.worker_class
+        threads = int(env.get("LOAD_THREADS") or (4 if worker_class == "gthread" else 1))
+        return [Config(worker_class, int(env.get("LOAD_WORKERS") or default.workers), threads)]
+    return [default]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def log(text: str) -> None:
+    print(text, flush=True)
+
+
+# --- the database -----------------------------------------------------------------------
+
+
+def admin_execute(server: str, statement: str, database: str = "postgres") -> Any:
+    import psycopg
+
+    with psycopg.connect(f"{server}/{database}", autocommit=True) as connection:
+        cursor = connection.execute(statement)
+        return cursor.fetchone() if cursor.description else None
+
+
+def drop_leftovers(server: str) -> None:
+    """Databases of earlier runs whose process is gone (killed before it cleaned up)."""
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        names = [
+            row[0]
+            for row in connection.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'brede_gesprek_load_%'"
+            )
+        ]
+        for name in names:
+            pid = name.rsplit("_", 1)[-1]
+            if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- the processes ------------------------------------------------------------------------
+
+
+def app_environment(database_url: str) -> dict[str, str]:
+    """Production settings, but plain http on 127.0.0.1 and a throwaway secret."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("GUNICORN_", "LOAD_", "DJANGO_", "BENCH_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="brede_gesprek.settings",
+        DATABASE_URL=database_url,
+        DEBUG="false",
+        HTTPS="false",
+        SECURE_PROXY_SSL_HEADER="false",
+        TRUST_X_FORWARDED_FOR="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        TWO_FACTOR_REQUIRED="true",
+        PRINT_IN_WORKER="false",
+        # No collectstatic into the shared tree: pages name their static files, but
+        # locust, like a browser with a warm cache, fetches none.
+        STATIC_MANIFEST="false",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def run_checked(command: list[str], env: dict[str, str], what: str, logfile: Path) -> None:
+    started = time.monotonic()
+    with logfile.open("a") as out:
+        result = subprocess.run(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=False
+        )
+    if result.returncode != 0:
+        raise RuntimeError(f"{what or command[1]} failed (exit {result.returncode}); see {logfile}")
+    if what:
+        log(f"{what}: {time.monotonic() - started:.0f} s")
+
+
+class Gunicorn:
+    def __init__(self, config: Config, env: dict[str, str], logfile: Path) -> None:
+        self.config = config
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.logfile = logfile
+        self.env = {
+            **env,
+            **config.environment(),
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "GUNICORN_ACCESS_LOG": "-",
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        out = self.logfile.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--config",
+                str(GUNICORN_CONF),
+                "brede_gesprek.wsgi:application",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped at start; see {self.logfile}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError(f"gunicorn did not answer /healthz within 60 s; see {self.logfile}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()  # gunicorn's graceful stop
+        try:
+            self.process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def reset_second_factor(server: str, database: str) -> None:
+    """Every step logs everyone in again; a code the device already accepted in the
+    same 30 seconds would rightly be refused, so forget the last one used."""
+    admin_execute(
+        server,
+        "UPDATE otp_totp_totpdevice SET last_t = -1, throttling_failure_count = 0, "
+        "throttling_failure_timestamp = NULL",
+        database,
+    )
+
+
+def audit_size(server: str, database: str) -> tuple[int, int]:
+    """(rows, bytes) of the audit trail: every request writes to it."""
+    row = admin_execute(
+        server,
+        "SELECT count(*), pg_total_relation_size('consult_auditevent') FROM consult_auditevent",
+        database,
+    )
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def audit_growth(
+    before: tuple[int, int], after: tuple[int, int], step: dict[str, Any]
+) -> dict[str, Any]:
+    rows, size = after[0] - before[0], after[1] - before[1]
+    requests = int(step.get("requests_whole_run") or 0)
+    return {
+        "rows": rows,
+        "bytes": size,
+        "requests": requests,
+        "rows_per_request": round(rows / requests, 2) if requests else None,
+        "bytes_per_row": round(size / rows) if rows else None,
+    }
+
+
+def run_step(
+    *,
+    professionals: int,
+    server: Gunicorn,
+    accounts: Path,
+    workdir: Path,
+    seconds: float,
+    warmup: float,
+) -> dict[str, Any]:
+    users = professionals + PRINTERS + MANAGERS
+    spawn_rate = max(10, professionals // 10)
+    ramp = users / spawn_rate
+    limit = int(ramp + LOGIN_WAIT_S + warmup + seconds + 60)
+    stats_file = workdir / f"stats-{server.config.label.replace(':', '-')}-{professionals}.json"
+    stats_file.unlink(missing_ok=True)
+    assert server.process is not None
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("LOAD_")},
+        "LOAD_ACCOUNTS": str(accounts),
+        "LOAD_STATS_OUT": str(stats_file),
+        "LOAD_SECONDS": str(seconds),
+        "LOAD_WARMUP": str(warmup),
+        "LOAD_PROFESSIONALS": str(professionals),
+        "LOAD_SERVER_PID": str(server.process.pid),
+        "LOAD_DATABASE_URL": server.env["DATABASE_URL"],
+    }
+    command = [
+        sys.executable, "-m", "locust", "--locustfile", str(LOCUSTFILE), "--headless",
+        "--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", f"{limit}s",
+        "--host", server.url, "--only-summary", "--stop-timeout", "5",
+        "--loglevel", "WARNING", "--exit-code-on-error", "0",
+    ]  # fmt: skip
+    with (workdir / "locust.log").open("a") as out:
+        out.write(f"\n=== {server.config.label}, {professionals} professionals ===\n")
+        out.flush()
+        subprocess.run(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            timeout=limit + 60,
+            check=False,
+        )
+    if not stats_file.exists():
+        raise RuntimeError(
+            f"locust wrote no figures for {professionals} professionals; see {workdir / 'locust.log'}"
+        )
+    return json.loads(stats_file.read_text(encoding="utf-8"))
+
+
+def step_line(config: Config, step: dict[str, Any]) -> str:
+    autosave = report.endpoint(step, report.KNEE_ENDPOINT) or {}
+    return (
+        f"{config.label:>12} {step['professionals']:>4} professionals: "
+        f"{step['total']['rps']:6.1f} req/s, autosave median {autosave.get('median_ms')} ms, "
+        f"p95 {autosave.get('p95_ms')} ms, p99 {autosave.get('p99_ms')} ms; "
+        f"errors {report.step_errors(step)}; CPU {step['cpu']}"
+    )
+
+
+def tree_state() -> str:
+    def git(*args: str) -> str:
+        result = subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        return result.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown commit"
+    changed = len([line for line in git("status", "--porcelain").splitlines() if line.strip()])
+    return f"{commit}" + (f" with {changed} uncommitted changes" if changed else "")
+
+
+def versions(server: str) -> dict[str, str]:
+    found = {}
+    for package in ("django", "gunicorn", "locust", "psycopg", "weasyprint"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            continue
+    row = admin_execute(server, "SHOW server_version")
+    found["postgresql"] = str(row[0]).split()[0] if row else "?"
+    return found
+
+
+def main() -> int:
+    env = dict(os.environ)
+    steps = parse_steps(env.get("LOAD_STEPS"))
+    seconds = float(env.get("LOAD_SECONDS") or 60)
+    warmup = float(env.get("LOAD_WARMUP") or 10)
+    configs = configs_from(env)
+    services = int(env.get("LOAD_SERVICES") or 10_000)
+    pg_server = (env.get("LOAD_PG_SERVER") or "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    results = Path(env.get("LOAD_RESULTS") or ROOT / "bench" / "results")
+    database = f"brede_gesprek_load_{os.getpid()}"
+    workdir = Path(tempfile.mkdtemp(prefix="brede_gesprek_load_"))
+    started = datetime.now().astimezone()
+    load_start = machine.load_average()
+    log(
+        f"Load test: steps {steps} professionals (+{PRINTERS} printers, {MANAGERS} manager), "
+        f"{seconds:.0f} s each after {warmup:.0f} s warm-up; gunicorn "
+        f"{', '.join(c.label for c in configs)}; logs in {workdir}"
+    )
+    drop_leftovers(pg_server)
+    admin_execute(pg_server, f'CREATE DATABASE "{database}"')
+    ok = False
+    gunicorn: Gunicorn | None = None
+    try:
+        app_env = app_environment(f"{pg_server}/{database}")
+        setup_log = workdir / "setup.log"
+        run_checked(
+            [sys.executable, "manage.py", "migrate", "--noinput"], app_env, "migrate", setup_log
+        )
+        accounts = workdir / "accounts.json"
+        run_checked(
+            [
+                sys.executable, str(HERE / "seed.py"), "--professionals", str(max(steps)),
+                "--printers", str(PRINTERS), "--managers", str(MANAGERS),
+                "--services", str(services), "--out", str(accounts),
+            ],
+            app_env,
+            f"seed ({max(steps)} professionals, {services} services)",
+            setup_log,
+        )  # fmt: skip
+        # Each step runs every configuration in turn (the order rotating from step to
+        # step), so a configuration is not favoured by a quiet quarter of an hour on a
+        # shared machine: what else runs on it falls on all of them alike.
+        by_config: dict[Config, list[dict[str, Any]]] = {config: [] for config in configs}
+        for number, professionals in enumerate(steps):
+            turn = number % len(configs)
+            for config in configs[turn:] + configs[:turn]:
+                reset_second_factor(pg_server, database)
+                # What the last step typed is stored: the pages locust's users "see"
+                # must show it, or every save would be a conflict.
+                refresh = [
+                    sys.executable,
+                    str(HERE / "seed.py"),
+                    "--refresh",
+                    "--out",
+                    str(accounts),
+                ]
+                run_checked(refresh, app_env, "", setup_log)
+                gunicorn = Gunicorn(
+                    config, app_env, workdir / f"gunicorn-{config.label.replace(':', '-')}.log"
+                )
+                before = audit_size(pg_server, database)
+                gunicorn.start()
+                try:
+                    step = run_step(
+                        professionals=professionals,
+                        server=gunicorn,
+                        accounts=accounts,
+                        workdir=workdir,
+                        seconds=seconds,
+                        warmup=warmup,
+                    )
+                finally:
+                    gunicorn.stop()
+                step["audit"] = audit_growth(before, audit_size(pg_server, database), step)
+                by_config[config].append(step)
+                log(step_line(config, step))
+        config_results = [
+            {
+                "worker_class": config.worker_class,
+                "workers": config.workers,
+                "threads": config.threads,
+                "steps": config_steps,
+                "knee": report.knee(config_steps),
+            }
+            for config, config_steps in by_config.items()
+        ]
+        finished = datetime.now().astimezone()
+        result = {
+            "started": started.isoformat(timespec="seconds"),
+            "finished": finished.isoformat(timespec="seconds"),
+            "machine": machine.describe(),
+            "versions": versions(pg_server),
+            "tree": tree_state(),
+            "load_average_start": load_start,
+            "load_average_end": machine.load_average(),
+            "note": env.get("LOAD_NOTE", ""),
+            "method": {
+                "steps": steps,
+                "seconds": seconds,
+                "warmup": warmup,
+                "printers": PRINTERS,
+                "managers": MANAGERS,
+                "services": services,
+                "professionals_note": "that many professionals walking a 4D consult with autosave,",
+                "think_time_note": THINK_TIME_NOTE,
+                "knee": f"{report.KNEE_ENDPOINT} p95 < {report.KNEE_P95_MS:.0f} ms, no errors",
+            },
+            "configs": config_results,
+        }
+        json_path, md_path = report.write(result, results, started)
+        log("")
+        log(report.summary(result))
+        log("")
+        log(
+            f"Report: {json_path.relative_to(ROOT) if json_path.is_relative_to(ROOT) else json_path}"
+        )
+        log(f"        {md_path.relative_to(ROOT) if md_path.is_relative_to(ROOT) else md_path}")
+        errors = report.total_errors(result)
+        if errors:
+            log(f"FAILED: {errors} requests failed (see the report)")
+        ok = errors == 0
+        return 0 if ok else 1
+    finally:
+        if gunicorn is not None:
+            gunicorn.stop()
+        admin_execute(pg_server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        if ok:
+            shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            log(f"Logs kept in {workdir}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
