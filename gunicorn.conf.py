@@ -5,12 +5,18 @@ from the environment (GUNICORN_WORKERS, GUNICORN_WORKER_CLASS, GUNICORN_THREADS,
 GUNICORN_BIND, GUNICORN_ACCESS_LOG).
 
 The worker count and class were chosen from `make load` on a 2-core machine; the
-figures are in DEPLOYMENT.md ("Capacity"). Gunicorn reads only its own setting names
-from this file: the DEFAULT_* names are for the load test's report."""
+figures are in DEPLOYMENT.md ("Capacity"): sync workers, two per core. A request is
+some 8 ms of Python and 1 ms of database, so threads add nothing (gthread also reset
+connections under load); but a printed plan takes a few hundred ms, and with one
+worker per core it holds half the server while autosaves wait behind it. For a
+container with more cores, set GUNICORN_WORKERS to twice its cores.
+
+Gunicorn reads only its own setting names from this file: the DEFAULT_* names are
+for the load test's report."""
 
 import os
 
-DEFAULT_WORKERS = 2
+DEFAULT_WORKERS = 4
 DEFAULT_WORKER_CLASS = "sync"
 DEFAULT_THREADS = 1
 

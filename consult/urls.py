@@ -122,6 +122,11 @@ urlpatterns = [
         name="goal_move",
     ),
     path(
+        "consulten/<uuid:consult_id>/plan/doelen/<uuid:goal_id>/afspraken/nieuw/",
+        plan.agreement_add_form,
+        name="agreement_add_form",
+    ),
+    path(
         "consulten/<uuid:consult_id>/plan/doelen/<uuid:goal_id>/afspraken/",
         plan.agreement_add,
         name="agreement_add",

@@ -8,7 +8,6 @@ from uuid import UUID
 from consult.access import Actor
 from consult.models import Agreement, Consult, NetworkMember, Referral, TeachBack
 from consult.plan_forms import (
-    AgreementAddForm,
     AgreementForm,
     GoalAddForm,
     GoalForm,
@@ -77,7 +76,6 @@ class EditableGoal:
 
     view: GoalView
     form: GoalForm
-    add_agreement_form: AgreementAddForm
     agreements: list[EditableAgreement]
     referrals: list[EditableReferral]
     suggestions: list[Service]  # services that fit, leaving out those referred to already
@@ -100,7 +98,6 @@ def _editable_goal(consult: Consult, view: GoalView, suggestions: list[Service])
             kind="goal",
             record=goal,
         ),
-        add_agreement_form=AgreementAddForm(prefix=f"new-{goal.public_id}"),
         # Each agreement's editor is fetched when it is opened (agreement_editor_form).
         agreements=[EditableAgreement(agreement=agreement) for agreement in view.agreements],
         referrals=[

@@ -148,6 +148,35 @@ def agreement_editor(request: HttpRequest, consult_id: UUID, agreement_id: UUID)
     return render(request, "consult/agreement_editor_page.html", context)
 
 
+@clinician_required
+@require_GET
+def agreement_add_form(request: HttpRequest, consult_id: UUID, goal_id: UUID) -> HttpResponse:
+    """The form to add an agreement to a goal: what the plan panel's "Add an agreement"
+    shows when it is opened (htmx), or a page of its own without JavaScript."""
+    actor = Actor.from_request(request)
+    consult = get_consult_for(actor, consult_id)
+    goal = _goal(consult, goal_id)
+    if consult.finished_at is not None or goal.removed_at is not None:
+        raise Http404
+    context = {
+        "consult": consult,
+        "patient": consult.patient,
+        "goal": goal,
+        "next_url": back_url(request, consult.public_id),
+        "form": _focused(AgreementAddForm(prefix=f"new-{goal.public_id}"), "what"),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "consult/workspace.html#agreement_add_form", context)
+    return render(request, "consult/agreement_add_page.html", context)
+
+
+def _focused[F: AgreementAddForm](form: F, name: str) -> F:
+    """The form with the focus in field `name` once it is shown (htmx focuses an
+    element with autofocus that it swapped in)."""
+    form.fields[name].widget.attrs["autofocus"] = True
+    return form
+
+
 def _member(consult: Consult, member_id: UUID) -> NetworkMember:
     member = NetworkMember.objects.filter(
         public_id=member_id, plan__patient_id=consult.patient_id
@@ -195,10 +224,21 @@ def agreement_add(
     form = AgreementAddForm(request.POST, prefix=f"new-{goal.public_id}")
     if not form.is_valid():
         return _panel(
-            request, consult, status=422, agreement_add_errors=form, failed_goal=goal.public_id
+            request,
+            consult,
+            status=422,
+            agreement_add_errors=form,
+            open_add_goal=goal.public_id,
+            open_add_form=form,
         )
     plans.agreement_add(actor=actor, consult=consult, goal=goal, **form.cleaned_data)
-    return _panel(request, consult)
+    # The goal's form stays open and empty, the focus in it: the next agreement waits.
+    return _panel(
+        request,
+        consult,
+        open_add_goal=goal.public_id,
+        open_add_form=AgreementAddForm(prefix=f"new-{goal.public_id}"),
+    )
 
 
 @plan_action

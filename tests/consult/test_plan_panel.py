@@ -144,7 +144,17 @@ def test_someone_close_can_do_it_by_name(huisarts_a, consult_4d):
     prefix = f"new-{goal.public_id}"
     client = client_for(huisarts_a)
     page = step_page(client, consult_4d)
-    assert f'<option value="{WhoKind.INFORMAL}">' in page
+    add_form_url = reverse(
+        "agreement_add_form",
+        kwargs={"consult_id": consult_4d.public_id, "goal_id": goal.public_id},
+    )
+    assert f'hx-get="{add_form_url}"' in page  # fetched when "Add an agreement" opens
+    form = client.get(add_form_url, headers={"HX-Request": "true"}).content.decode()
+    assert f'<option value="{WhoKind.INFORMAL}">' in form
+    assert f'name="{prefix}-what"' in form
+    page_without_js = client.get(add_form_url).content.decode()
+    assert "<html" in page_without_js
+    assert f'name="{prefix}-what"' in page_without_js
     client.post(
         reverse(
             "agreement_add", kwargs={"consult_id": consult_4d.public_id, "goal_id": goal.public_id}

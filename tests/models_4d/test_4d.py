@@ -213,3 +213,37 @@ def test_4d_actions_are_closed_to_other_practices(huisarts_b, consult_4d):
     response = add(client_for(huisarts_b), consult_4d, "geest", "speelt", "Inbraak")
     assert response.status_code == 404
     assert not FourDEntry.objects.exists()
+
+
+def test_the_connections_are_read_without_a_join_on_the_entries(huisarts_a, consult_4d):
+    """Issue 14.3: on a database without statistics, a join of connections on entries
+    probed an index for every pair. The step reads the connections by their consult
+    alone and pairs them with the entries it already has, and still leaves out those of
+    removed entries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from consult.services.plans import item_remove
+
+    actor = Actor(user=huisarts_a)
+    entries = [
+        entry_add(actor=actor, consult=consult_4d, domain=domain, kind="speelt", text=domain)
+        for domain in ("lichaam", "geest", "sociaal")
+    ]
+    connection_add(actor=actor, consult=consult_4d, cause=entries[0], effect=entries[1])
+    connection_add(actor=actor, consult=consult_4d, cause=entries[2], effect=entries[1])
+    item_remove(actor=actor, consult=consult_4d, item=entries[2], kind="4d_entry")
+    client = client_for(huisarts_a)
+    url = reverse(
+        "consult_step", kwargs={"consult_id": consult_4d.public_id, "step_slug": "verbanden"}
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url, headers={"HX-Request": "true", "HX-Target": "step"})
+    assert page.status_code == 200
+    reads = [
+        q["sql"] for q in queries.captured_queries if 'FROM "models_4d_fourdconnection"' in q["sql"]
+    ]
+    assert len(reads) == 1
+    assert "JOIN" not in reads[0]
+    drawn = [(c.cause.text, c.effect.text) for c in active_connections(consult_4d)]
+    assert drawn == [("lichaam", "geest")]
