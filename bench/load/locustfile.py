@@ -150,7 +150,7 @@ class Professional(LoggedIn):
 
 class Printer(LoggedIn):
     role = "printer"
-    fixed_count = 2
+    fixed_count = int(os.environ.get("LOAD_PRINTERS") or 2)
     wait_time = between(5, 10)
 
     @task

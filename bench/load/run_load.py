@@ -23,6 +23,7 @@ Environment (all optional):
                                 (class:workers[xthreads]); default gunicorn.conf.py's,
                                 or LOAD_WORKER_CLASS / LOAD_WORKERS / LOAD_THREADS
   LOAD_SERVICES=10000           generated services on the shared sociale kaart
+  LOAD_PRINTERS=2               users printing plans (more: a busier printing hour)
   LOAD_NOTE="..."               a remark for the report (what else ran on the machine)
   LOAD_RESULTS=bench/results    where the reports go
 
@@ -56,7 +57,7 @@ HERE = Path(__file__).resolve().parent
 LOCUSTFILE = HERE / "locustfile.py"
 GUNICORN_CONF = ROOT / "gunicorn.conf.py"
 DEFAULT_STEPS = (20, 50, 100, 150, 200)
-PRINTERS, MANAGERS = 2, 1
+PRINTERS, MANAGERS = 2, 1  # printers: LOAD_PRINTERS for a busier printing hour
 LOGIN_WAIT_S = 120  # the locustfile's: how long the logins may take at most
 THINK_TIME_NOTE = (
     "Think time between a user's requests: professionals 2-5 s (7 in 10 requests an "
@@ -300,8 +301,9 @@ def run_step(
     workdir: Path,
     seconds: float,
     warmup: float,
+    printers: int = PRINTERS,
 ) -> dict[str, Any]:
-    users = professionals + PRINTERS + MANAGERS
+    users = professionals + printers + MANAGERS
     spawn_rate = max(10, professionals // 10)
     ramp = users / spawn_rate
     limit = int(ramp + LOGIN_WAIT_S + warmup + seconds + 60)
@@ -315,6 +317,7 @@ def run_step(
         "LOAD_SECONDS": str(seconds),
         "LOAD_WARMUP": str(warmup),
         "LOAD_PROFESSIONALS": str(professionals),
+        "LOAD_PRINTERS": str(printers),
         "LOAD_SERVER_PID": str(server.process.pid),
         "LOAD_DATABASE_URL": server.env["DATABASE_URL"],
     }
@@ -384,6 +387,7 @@ def main() -> int:
     warmup = float(env.get("LOAD_WARMUP") or 10)
     configs = configs_from(env)
     services = int(env.get("LOAD_SERVICES") or 10_000)
+    printers = int(env.get("LOAD_PRINTERS") or PRINTERS)
     pg_server = (env.get("LOAD_PG_SERVER") or "postgres://postgres@127.0.0.1:5432").rstrip("/")
     results = Path(env.get("LOAD_RESULTS") or ROOT / "bench" / "results")
     database = f"brede_gesprek_load_{os.getpid()}"
@@ -391,7 +395,7 @@ def main() -> int:
     started = datetime.now().astimezone()
     load_start = machine.load_average()
     log(
-        f"Load test: steps {steps} professionals (+{PRINTERS} printers, {MANAGERS} manager), "
+        f"Load test: steps {steps} professionals (+{printers} printers, {MANAGERS} manager), "
         f"{seconds:.0f} s each after {warmup:.0f} s warm-up; gunicorn "
         f"{', '.join(c.label for c in configs)}; logs in {workdir}"
     )
@@ -409,7 +413,7 @@ def main() -> int:
         run_checked(
             [
                 sys.executable, str(HERE / "seed.py"), "--professionals", str(max(steps)),
-                "--printers", str(PRINTERS), "--managers", str(MANAGERS),
+                "--printers", str(printers), "--managers", str(MANAGERS),
                 "--services", str(services), "--out", str(accounts),
             ],
             app_env,
@@ -447,6 +451,7 @@ def main() -> int:
                         workdir=workdir,
                         seconds=seconds,
                         warmup=warmup,
+                        printers=printers,
                     )
                 finally:
                     gunicorn.stop()
@@ -477,7 +482,7 @@ def main() -> int:
                 "steps": steps,
                 "seconds": seconds,
                 "warmup": warmup,
-                "printers": PRINTERS,
+                "printers": printers,
                 "managers": MANAGERS,
                 "services": services,
                 "professionals_note": "that many professionals walking a 4D consult with autosave,",
