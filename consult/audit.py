@@ -80,7 +80,7 @@ def _insert(record: AuditEvent) -> None:
 def _insert_statement(vendor: str) -> tuple[list[Any], str]:
     fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(str(field.column)) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     table = quote(AuditEvent._meta.db_table)
     return fields, f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608

@@ -9,16 +9,19 @@ someone else changed is a conflict, refused with both texts. Model apps register
 their record kinds here, so the one autosave endpoint in `consult` serves all of them.
 """
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from consult.access import Actor
@@ -47,7 +50,31 @@ class EditableKind:
 
     def locate(self, *, practice_id: int, consult_id: UUID, record_id: UUID) -> Versioned | None:
         """The record, if it belongs to this consult (or to its patient's plan) in this
-        practice, with what the save needs of the consult, in one query."""
+        practice, with what the save needs of the consult, in one query.
+
+        Every autosave asks this, so the query is compiled once per kind and database
+        (located_statement) and run with this save's values."""
+        sql, slots = self.located_statement(connection.vendor)
+        values: dict[str, Any] = {
+            "practice": practice_id,
+            "consult": consult_id,
+            "record": record_id,
+        }
+        params = [
+            (values[slot].hex if as_hex else values[slot]) if slot else fixed
+            for slot, as_hex, fixed in slots
+        ]
+        found = list(self.model._default_manager.raw(sql, params))
+        if not found:
+            return None
+        record = found[0]
+        # A raw query leaves its extra columns as the database gives them (SQLite: text).
+        record.patient_public_id = _uuid(record.patient_public_id)  # type: ignore[attr-defined]
+        record.consult_finished_at = _moment(record.consult_finished_at)  # type: ignore[attr-defined]
+        return record
+
+    def located(self, *, practice_id: int, consult_id: UUID, record_id: UUID) -> Any:
+        """The query of `locate`, as a QuerySet."""
         consult = self.consult_path or f"{self.patient_path}__consults"
         return (
             self.model._default_manager.filter(
@@ -58,8 +85,59 @@ class EditableKind:
                 consult_finished_at=F(f"{consult}__finished_at"),
                 patient_public_id=F(f"{self.patient_path}__public_id"),
             )
-            .first()
+            .order_by()[:1]
         )
+
+    def located_statement(self, vendor: str) -> tuple[str, list[tuple[str, bool, Any]]]:
+        """The SQL of `located` and, per parameter, which value goes there (practice,
+        consult or record; as hex where the database stores UUIDs as text) or the fixed
+        value the query itself holds."""
+        return _located_statement(self, vendor)
+
+
+# Stand-ins that no real id equals: compiled into the query, then told apart.
+_STAND_INS: dict[str, Any] = {
+    "practice": -7_513_000_001,
+    "consult": UUID("00000000-7513-4000-8000-00000000c0c0"),
+    "record": UUID("00000000-7513-4000-8000-00000000fefe"),
+}
+
+
+@functools.cache
+def _located_statement(kind: EditableKind, vendor: str) -> tuple[str, list[tuple[str, bool, Any]]]:
+    query = kind.located(
+        practice_id=_STAND_INS["practice"],
+        consult_id=_STAND_INS["consult"],
+        record_id=_STAND_INS["record"],
+    ).query
+    sql, params = query.sql_with_params()
+    slots: list[tuple[str, bool, Any]] = []
+    for param in params:
+        slot = next(
+            (
+                (name, isinstance(param, str))
+                for name, stand_in in _STAND_INS.items()
+                if param == stand_in or (isinstance(stand_in, UUID) and param == stand_in.hex)
+            ),
+            None,
+        )
+        slots.append((slot[0], slot[1], None) if slot else ("", False, param))
+    if {slot for slot, _hex, _fixed in slots} != {"practice", "consult", "record"}:
+        raise RuntimeError(f"The located query of {kind.key} lost a value: {sql}")
+    return sql, slots
+
+
+def _uuid(value: Any) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
+
+
+def _moment(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    moment = parse_datetime(str(value))
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)
+    return moment
 
 
 _kinds: dict[str, EditableKind] = {}
