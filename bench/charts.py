@@ -26,8 +26,7 @@ from emboss.chart import CardMarks, render_card_svg
 from emboss.domains import DOMAINS as CARD_DOMAINS
 from kop.chart import render_kop_svg
 from kop.models import Circumstance, Complaint, StyleItem
-from models_4d.arrows import _best_arrow
-from models_4d.chart import render_4d_svg
+from models_4d.chart import forget_drawings, render_4d_svg
 from models_4d.models import FourDConnection, FourDEntry
 from spinnenweb.chart import RadarWeb, render_radar_svg
 from spinnenweb.dimensions import DIMENSIONS
@@ -37,10 +36,10 @@ ROUNDS = harness.rounds(300)
 # 3.5 ms on SQLite here, so some 3.5 ms for all the app's own work): a chart may take
 # about half of that.
 TARGET_MS = 2.0
-# The 4D diagram's arrows are searched for once per geometry and remembered (the
-# diagram is drawn again on every step and save of a consult): `chart_4d` is that
-# redrawing; `chart_4d_first_drawing` forgets the arrows before each drawing, as after
-# a new connection or a changed text. It is drawn once per change, on a request that
+# The 4D diagram is remembered once drawn, and its arrows per geometry (it is drawn
+# again on every step and save of a consult): `chart_4d` is that redrawing;
+# `chart_4d_first_drawing` forgets both before each drawing, as after a new
+# connection or a changed text. It is drawn once per change, on a request that
 # also saves: under a third of the time a GP would notice (100 ms).
 FIRST_DRAWING_TARGET_MS = 30.0
 FIGURES = (
@@ -139,7 +138,7 @@ def measure_all() -> None:
     )
 
     def first_drawing() -> str:
-        _best_arrow.cache_clear()
+        forget_drawings()
         return render_4d_svg(entries, connections)
 
     harness.attempt(

@@ -5,15 +5,19 @@ and the printed plan. Presentation attributes only (no style attributes), so it 
 the Content Security Policy; no markers, so WeasyPrint draws the arrowheads as the
 browser does."""
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from math import sqrt
+from typing import Any, NamedTuple
+from uuid import UUID
 
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from models_4d.arrows import Box, Circle, route
+from models_4d.arrows import Box, Circle, _best_arrow, route
 from models_4d.models import Domain4D, EntryKind, FourDConnection, FourDEntry
 from models_4d.text_width import text_width, wrap
 
@@ -113,13 +117,61 @@ class Placed:
     more: Box | None
 
 
+class _Entry(NamedTuple):
+    """What the diagram reads of an entry."""
+
+    pk: int
+    public_id: UUID
+    domain: str
+    kind: str
+    text: str
+
+
+class _Link(NamedTuple):
+    cause_id: int
+    effect_id: int
+
+
 def render_4d_svg(
     entries: Sequence[FourDEntry],
     connections: Sequence[FourDConnection],
     *,
     centre_label: str | None = None,
 ) -> str:
-    """Return the diagram as an SVG string with all patient text escaped."""
+    """Return the diagram as an SVG string with all patient text escaped.
+
+    The same diagram is drawn on every step and save of a consult; what it reads of
+    the entries and connections is the key of a small memory of drawn diagrams."""
+    return _remembered_drawing(
+        tuple(_Entry(e.pk, e.public_id, e.domain, e.kind, e.text) for e in entries),
+        tuple(_Link(c.cause_id, c.effect_id) for c in connections),
+        centre_label,
+        get_language(),
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _remembered_drawing(
+    entries: tuple[_Entry, ...],
+    connections: tuple[_Link, ...],
+    centre_label: str | None,
+    _language: str | None,
+) -> str:
+    return _draw(entries, connections, centre_label=centre_label)
+
+
+def forget_drawings() -> None:
+    """Forget the drawn diagrams and the arrows' routes (for measuring a first drawing)."""
+    _remembered_drawing.cache_clear()
+    _best_arrow.cache_clear()
+
+
+def _draw(
+    entries: Sequence[Any],
+    connections: Sequence[Any],
+    *,
+    centre_label: str | None = None,
+) -> str:
     shown_ids = {entry.pk for entry in entries}
     links = [c for c in connections if c.cause_id in shown_ids and c.effect_id in shown_ids]
     linked = {c.cause_id for c in links} | {c.effect_id for c in links}
