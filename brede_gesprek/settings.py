@@ -213,7 +213,7 @@ AUDIT_APPLICATION_ID = env_str("AUDIT_APPLICATION_ID", "brede-gesprek")
 AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY")
 # A process seals the records written since its last sealing at most this often, so
 # that autosaves do not each take the chain's lock; 0 seals after every change.
-# `manage.py verify_audit --seal` seals whatever is still waiting.
+# `manage.py seal_audit` (scheduled, see DEPLOYMENT.md) seals whatever is still waiting.
 AUDIT_SEAL_INTERVAL_SECONDS = env_int("AUDIT_SEAL_INTERVAL_SECONDS", 5)
 # Keyed hash of a patient's HIS number after erasure of their record: the trail still
 # says whose record it was, without revealing who (consult.services.erasure).

@@ -221,3 +221,24 @@ def test_a_busy_process_seals_in_batches_and_waiting_records_are_sealed_later(
     with django_capture_on_commit_callbacks(execute=True):
         client.get(url)
     assert AuditEvent.objects.filter(seq__isnull=True).count() == 0
+
+
+def test_seal_audit_seals_what_a_quiet_process_left(
+    huisarts_a, patient_a, django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    import io
+
+    import consult.audit
+
+    settings.AUDIT_SEAL_INTERVAL_SECONDS = 3600
+    monkeypatch.setattr(consult.audit, "_last_seal", float("inf"))  # sealed just now
+    client = client_for(huisarts_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("patient_detail", kwargs={"patient_id": patient_a.public_id}))
+    waiting = AuditEvent.objects.filter(seq__isnull=True).count()
+    assert waiting >= 1
+    out = io.StringIO()
+    call_command("seal_audit", stdout=out)
+    assert f"Sealed {waiting} record(s)." in out.getvalue()
+    assert AuditEvent.objects.filter(seq__isnull=True).count() == 0
+    assert verify_chain().broken_at is None
