@@ -112,20 +112,8 @@ def audit_account(
 def audit_log_many(
     *, actor: "Actor", action: AuditAction, object_type: str, patient_ids: Iterable[UUID]
 ) -> None:
-    AuditEvent.objects.bulk_create(
-        _event(
-            actor=actor,
-            action=action,
-            object_type=object_type,
-            object_id=str(patient_id),
-            patient_id=patient_id,
-            outcome=AuditOutcome.ALLOWED,
-            event=AuditEventType.RECORD,
-            details=None,
-        )
-        for patient_id in patient_ids
-    )
-    _seal_after_commit()
+    """One record per patient, each the object itself, written in one statement."""
+    _log_allowed(actor, action, object_type, ((pid, pid) for pid in patient_ids))
 
 
 def audit_reads_of_one_patient(
@@ -133,10 +121,20 @@ def audit_reads_of_one_patient(
 ) -> None:
     """One read record per object of one patient (the flags of a banner), written in
     one statement."""
+    _log_allowed(actor, AuditAction.READ, object_type, ((oid, patient_id) for oid in object_ids))
+
+
+def _log_allowed(
+    actor: "Actor",
+    action: AuditAction,
+    object_type: str,
+    objects: Iterable[tuple[UUID, UUID]],
+) -> None:
+    """Allowed records of (object id, patient id) pairs, in one INSERT."""
     AuditEvent.objects.bulk_create(
         _event(
             actor=actor,
-            action=AuditAction.READ,
+            action=action,
             object_type=object_type,
             object_id=str(object_id),
             patient_id=patient_id,
@@ -144,7 +142,7 @@ def audit_reads_of_one_patient(
             event=AuditEventType.RECORD,
             details=None,
         )
-        for object_id in object_ids
+        for object_id, patient_id in objects
     )
     _seal_after_commit()
 
