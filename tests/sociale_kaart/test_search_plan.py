@@ -85,3 +85,16 @@ def test_a_rare_word_is_looked_up_in_the_full_text_index(big_map, practice_a):
         ranked = explained[-1]
         assert "Bitmap Index Scan on service_search_vector_gin" in ranked, ranked
         assert not SEQ_SCAN_OF_SERVICES.search(ranked), ranked
+
+
+def test_close_spellings_are_looked_up_in_the_trigram_index(big_map):
+    """The words of the services were written after the index was made, as after an
+    import. With GIN's pending list they waited outside the index, and the planner
+    scanned the whole words table for each word of the search, computing similarity on
+    every row (migration 0008)."""
+    found, explained = plans(big_map, SEARCHES["typo"])
+
+    assert found
+    spellings = explained[0]
+    assert "search_term_trgm" in spellings, spellings
+    assert "Seq Scan on sociale_kaart_searchterm" not in spellings, spellings
