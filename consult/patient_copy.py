@@ -2,6 +2,7 @@
 art. 15): details, consent, conversations with what each model recorded, the plan,
 referrals, and who looked at or changed the record (the audit trail)."""
 
+from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 
-from consult.models import AuditEvent, Patient, PatientLink, Role, TeachBack, User
+from consult.models import AuditEvent, Consult, Patient, PatientLink, Role, TeachBack, User
 from consult.registry import get_conversation_model
 from consult.selectors.plans import plan_view
 
@@ -94,8 +95,20 @@ def patient_record(
         }
         for c in patient.consents.select_related("given_to").order_by("given_on")
     ]
+    of_patient = list(patient.consults.select_related("started_by").order_by("started_at"))
+    # What each model recorded, read for all the patient's consults of that model at once.
+    by_model: dict[str, list[Consult]] = defaultdict(list)
+    for consult in of_patient:
+        by_model[consult.model_slug].append(consult)
+    recorded: dict[int, dict[str, Any]] = {}
+    findings: dict[int, list[str]] = {}
+    for slug, of_model in by_model.items():
+        model = get_conversation_model(slug)
+        if model is not None:
+            recorded.update(model.recorded_data_for(of_model))
+            findings.update(model.findings_for(of_model))
     consults = []
-    for consult in patient.consults.select_related("started_by").order_by("started_at"):
+    for consult in of_patient:
         model = get_conversation_model(consult.model_slug)
         consults.append(
             {
@@ -110,9 +123,9 @@ def patient_record(
                     if step.slug in consult.completed_steps
                 ],
                 "icpc_codes": consult.icpc_codes,
-                "recorded": model.recorded_data(consult) if model else {},
+                "recorded": recorded.get(consult.pk, {}),
                 # The same findings in sentences, for the printed copy.
-                "findings": model.findings(consult) if model else [],
+                "findings": findings.get(consult.pk, []),
             }
         )
     plan = plan_view(patient_id=patient.pk, include_removed=True, with_events=True)

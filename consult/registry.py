@@ -211,13 +211,30 @@ class ConversationModel:
         return []
 
     def findings(self, consult: "Consult") -> list[str]:
-        """The model's findings in a few lines, for the O of the SOEP summary."""
+        """The model's findings in a few lines, for the O of the SOEP summary. A model
+        that overrides findings_for() lets this return
+        `self.findings_for([consult])[consult.pk]`, so both read the same way."""
         return []
+
+    def findings_for(self, consults: Sequence["Consult"]) -> dict[int, list[str]]:
+        """findings() of each of these consults of this model (one patient's, for their
+        copy), by consult pk, in a fixed number of queries however many there are.
+        The default asks findings() consult by consult."""
+        return {consult.pk: self.findings(consult) for consult in consults}
 
     def recorded_data(self, consult: "Consult") -> dict[str, Any]:
         """Everything the model recorded in this consult, for the patient's copy of
-        their data (right of inspection). Plain values only."""
+        their data (right of inspection). Plain values only. A model that overrides
+        recorded_data_for() lets this return
+        `self.recorded_data_for([consult])[consult.pk]`."""
         return {}
+
+    def recorded_data_for(self, consults: Sequence["Consult"]) -> dict[int, dict[str, Any]]:
+        """recorded_data() of each of these consults of this model, by consult pk, in a
+        fixed number of queries however many there are: the patient's copy reads all
+        their consults at once, as the timeline does. The default asks recorded_data()
+        consult by consult."""
+        return {consult.pk: self.recorded_data(consult) for consult in consults}
 
     def goal_suggestions(self, consult: "Consult") -> list[GoalSuggestion]:
         """Goals the conversation points at, for the professional to take over."""

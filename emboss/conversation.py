@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,7 +41,7 @@ from emboss import services
 from emboss.chart import CardMarks, render_card_svg
 from emboss.domains import BY_KEY, DOMAINS
 from emboss.forms import CheckForm, EvaluationForm, HomeMarkForm, MarkForm, ScaleForm, SheetForm
-from emboss.models import Card, EmbossSheet, GoalEvaluation
+from emboss.models import Card, CardMark, EmbossSheet, GoalEvaluation
 
 
 @dataclass(frozen=True)
@@ -227,83 +228,81 @@ class EmbossModel(ConversationModel):
         return said
 
     def findings(self, consult: Consult) -> list[str]:
-        lines = []
-        card = (
-            Card.objects.filter(consult=consult, source="samen").prefetch_related("marks").first()
-        )
-        if card is not None:
-            worries = [str(BY_KEY[m.domain].label) for m in card.marks.all() if m.state == "zorgen"]
-            well = [str(BY_KEY[m.domain].label) for m in card.marks.all() if m.state == "goed"]
-            most = [str(BY_KEY[m.domain].label) for m in card.marks.all() if m.matters_most]
-            if worries:
-                lines.append(_("Worries: %(items)s.") % {"items": ", ".join(worries)})
-            if well:
-                lines.append(_("Goes well: %(items)s.") % {"items": ", ".join(well)})
-            if most:
-                lines.append(_("Matters most: %(items)s.") % {"items": ", ".join(most)})
-        sheet = (
-            EmbossSheet.objects.filter(consult=consult)
-            .select_related("casemanager", "responsible_gp")
-            .first()
-        )
-        if sheet is not None and sheet.casemanager:
-            lines.append(
-                _("Casemanager: %(name)s; GP finally responsible: %(gp)s.")
-                % {
-                    "name": sheet.casemanager.full_name,
-                    "gp": sheet.responsible_gp.full_name if sheet.responsible_gp else "—",
-                }
+        return self.findings_for([consult])[consult.pk]
+
+    def findings_for(self, consults: Sequence[Consult]) -> dict[int, list[str]]:
+        """Four queries for all consults: the cards filled in together, their marks,
+        the sheets with the casemanager and the GP, the evaluations."""
+        ids = [consult.pk for consult in consults]
+        cards: dict[int | None, Card] = {}
+        for card in Card.objects.filter(consult_id__in=ids, source="samen").prefetch_related(
+            _marks()
+        ):
+            cards.setdefault(card.consult_id, card)
+        sheets = {
+            sheet.consult_id: sheet
+            for sheet in EmbossSheet.objects.filter(consult_id__in=ids).select_related(
+                "casemanager", "responsible_gp"
             )
-        evaluations = GoalEvaluation.objects.filter(consult=consult).select_related("goal")
-        evaluated = [e for e in evaluations if e.outcome or e.score is not None]
-        if evaluated:
-            lines.append(
-                _("Evaluation: %(items)s.")
-                % {
-                    "items": "; ".join(
-                        f"{e.goal.text}: "
-                        + (str(e.get_outcome_display()) if e.outcome else f"{e.score:+d}")
-                        for e in evaluated
-                    )
-                }
+        }
+        evaluations = _evaluations_of(ids)
+        return {
+            consult.pk: _findings(
+                cards.get(consult.pk), sheets.get(consult.pk), evaluations[consult.pk]
             )
-        return lines
+            for consult in consults
+        }
 
     def recorded_data(self, consult: Consult) -> dict[str, Any]:
-        sheet = EmbossSheet.objects.filter(consult=consult).first()
-        cards = Card.objects.filter(consult=consult).prefetch_related("marks")
-        return {
-            "cycle": consult.session_number,
-            "cards": [
-                {
-                    "source": str(card.get_source_display()),
-                    "filled_on": card.filled_on.isoformat(),
-                    "marks": [
-                        {
-                            "domain": str(BY_KEY[m.domain].label),
-                            "state": str(m.get_state_display()),
-                            "matters_most": m.matters_most,
-                            "words": m.words,
-                        }
-                        for m in card.marks.all()
-                        if m.domain in BY_KEY
-                    ],
-                }
-                for card in cards
-            ],
-            "conversation": sheet.conversation if sheet else "",
-            "priorities": sheet.priorities if sheet else "",
-            "own_actions": sheet.own_actions if sheet else "",
-            "evaluation": [
-                {
-                    "goal": e.goal.text,
-                    "score": e.score,
-                    "outcome": str(e.get_outcome_display()),
-                    "patient_says": e.patient_says,
-                }
-                for e in GoalEvaluation.objects.filter(consult=consult).select_related("goal")
-            ],
+        return self.recorded_data_for([consult])[consult.pk]
+
+    def recorded_data_for(self, consults: Sequence[Consult]) -> dict[int, dict[str, Any]]:
+        """Four queries for all consults: the sheets, the cards, their marks, the
+        evaluations."""
+        ids = [consult.pk for consult in consults]
+        sheets = {
+            sheet.consult_id: sheet for sheet in EmbossSheet.objects.filter(consult_id__in=ids)
         }
+        cards: dict[int | None, list[Card]] = {pk: [] for pk in ids}
+        for card in Card.objects.filter(consult_id__in=ids).prefetch_related(_marks()):
+            cards[card.consult_id].append(card)
+        evaluations = _evaluations_of(ids)
+        recorded: dict[int, dict[str, Any]] = {}
+        for consult in consults:
+            sheet = sheets.get(consult.pk)
+            recorded[consult.pk] = {
+                "cycle": consult.session_number,
+                "cards": [
+                    {
+                        "source": str(card.get_source_display()),
+                        "filled_on": card.filled_on.isoformat(),
+                        "marks": [
+                            {
+                                "domain": str(BY_KEY[m.domain].label),
+                                "state": str(m.get_state_display()),
+                                "matters_most": m.matters_most,
+                                "words": m.words,
+                            }
+                            for m in card.marks.all()
+                            if m.domain in BY_KEY
+                        ],
+                    }
+                    for card in cards[consult.pk]
+                ],
+                "conversation": sheet.conversation if sheet else "",
+                "priorities": sheet.priorities if sheet else "",
+                "own_actions": sheet.own_actions if sheet else "",
+                "evaluation": [
+                    {
+                        "goal": e.goal.text,
+                        "score": e.score,
+                        "outcome": str(e.get_outcome_display()),
+                        "patient_says": e.patient_says,
+                    }
+                    for e in evaluations[consult.pk]
+                ],
+            }
+        return recorded
 
     def goal_suggestions(self, consult: Consult) -> list[GoalSuggestion]:
         """What worries the patient or matters most on the card, in their words."""
@@ -357,6 +356,60 @@ class EmbossModel(ConversationModel):
                 )
             )
         return Timeline(summaries=summaries, series=series)
+
+
+def _findings(
+    card: Card | None, sheet: EmbossSheet | None, evaluations: Sequence[GoalEvaluation]
+) -> list[str]:
+    lines = []
+    if card is not None:
+        worries = [str(BY_KEY[m.domain].label) for m in card.marks.all() if m.state == "zorgen"]
+        well = [str(BY_KEY[m.domain].label) for m in card.marks.all() if m.state == "goed"]
+        most = [str(BY_KEY[m.domain].label) for m in card.marks.all() if m.matters_most]
+        if worries:
+            lines.append(_("Worries: %(items)s.") % {"items": ", ".join(worries)})
+        if well:
+            lines.append(_("Goes well: %(items)s.") % {"items": ", ".join(well)})
+        if most:
+            lines.append(_("Matters most: %(items)s.") % {"items": ", ".join(most)})
+    if sheet is not None and sheet.casemanager:
+        lines.append(
+            _("Casemanager: %(name)s; GP finally responsible: %(gp)s.")
+            % {
+                "name": sheet.casemanager.full_name,
+                "gp": sheet.responsible_gp.full_name if sheet.responsible_gp else "—",
+            }
+        )
+    evaluated = [e for e in evaluations if e.outcome or e.score is not None]
+    if evaluated:
+        lines.append(
+            _("Evaluation: %(items)s.")
+            % {
+                "items": "; ".join(
+                    f"{e.goal.text}: "
+                    + (str(e.get_outcome_display()) if e.outcome else f"{e.score:+d}")
+                    for e in evaluated
+                )
+            }
+        )
+    return lines
+
+
+def _marks() -> Prefetch:
+    """A card's marks in the order they were made: the order of DOMAINS."""
+    return Prefetch("marks", queryset=CardMark.objects.order_by("pk"))
+
+
+def _evaluations_of(consult_ids: Sequence[int]) -> dict[int, list[GoalEvaluation]]:
+    """The goal evaluations of each consult, in the order they were made."""
+    evaluations: dict[int, list[GoalEvaluation]] = {pk: [] for pk in consult_ids}
+    for evaluation in (
+        GoalEvaluation.objects.filter(consult_id__in=consult_ids)
+        .select_related("goal")
+        .order_by("pk")
+    ):
+        evaluations[evaluation.consult_id].append(evaluation)
+    return evaluations
 
 
 def _order(domain: str) -> int:

@@ -85,11 +85,27 @@ class Schema:
 
 
 def schema_of(consult: Consult) -> Schema:
-    return Schema(
-        complaints=list(Complaint.objects.active().filter(consult=consult)),
-        circumstances=list(Circumstance.objects.active().filter(consult=consult)),
-        style=list(StyleItem.objects.active().filter(consult=consult)),
-    )
+    return schemas_of([consult])[consult.pk]
+
+
+def schemas_of(consults: Sequence[Consult]) -> dict[int, Schema]:
+    """The schema of each consult, by consult pk: three queries for all."""
+    ids = [consult.pk for consult in consults]
+    schemas = {pk: Schema(complaints=[], circumstances=[], style=[]) for pk in ids}
+    for complaint in Complaint.objects.active().filter(consult_id__in=ids):
+        schemas[complaint.consult_id].complaints.append(complaint)
+    for circumstance in Circumstance.objects.active().filter(consult_id__in=ids):
+        schemas[circumstance.consult_id].circumstances.append(circumstance)
+    for item in StyleItem.objects.active().filter(consult_id__in=ids):
+        schemas[item.consult_id].style.append(item)
+    return schemas
+
+
+def _sheets_of(consults: Sequence[Consult]) -> dict[int, KopSheet]:
+    return {
+        sheet.consult_id: sheet
+        for sheet in KopSheet.objects.filter(consult_id__in=[c.pk for c in consults])
+    }
 
 
 @dataclass(frozen=True)
@@ -270,85 +286,66 @@ class KopModel(ConversationModel):
     def findings(self, consult: Consult) -> list[str]:
         """The schema in short, the problem definition and the risk conclusion: for the
         professional's record, never for the patient's print."""
-        sheet = KopSheet.objects.filter(consult=consult).first()
-        schema = schema_of(consult)
-        lines = []
-        if schema.complaints:
-            lines.append(
-                _("K: %(items)s.")
-                % {
-                    "items": "; ".join(
-                        c.text + (f" ({c.severity}/10)" if c.severity else "")
-                        for c in schema.complaints
-                    )
-                }
-            )
-        if schema.circumstances:
-            lines.append(
-                _("O: %(items)s.")
-                % {
-                    "items": "; ".join(
-                        ("+ " if c.positive else "") + c.text for c in schema.circumstances
-                    )
-                }
-            )
-        if schema.style:
-            lines.append(
-                _("P: %(items)s.")
-                % {"items": "; ".join(("+ " if s.helps else "") + s.text for s in schema.style)}
-            )
-        if sheet is not None:
-            if sheet.problem_definition:
-                lines.append(_("Problem definition: %(text)s") % {"text": sheet.problem_definition})
-            if sheet.risk_recorded_at:
-                lines.append(
-                    _("Risk analysis: %(conclusion)s") % {"conclusion": sheet.risk_conclusion}
-                )
-            if sheet.ggz_referral:
-                lines.append(
-                    _("Referral: %(where)s.") % {"where": sheet.get_ggz_referral_display()}
-                )
-        return lines
+        return self.findings_for([consult])[consult.pk]
+
+    def findings_for(self, consults: Sequence[Consult]) -> dict[int, list[str]]:
+        """Four queries for all consults: the sheets and the three parts of the schema."""
+        sheets = _sheets_of(consults)
+        schemas = schemas_of(consults)
+        return {
+            consult.pk: _findings(sheets.get(consult.pk), schemas[consult.pk])
+            for consult in consults
+        }
 
     def recorded_data(self, consult: Consult) -> dict[str, Any]:
-        sheet = KopSheet.objects.filter(consult=consult).first()
-        schema = schema_of(consult)
-        data: dict[str, Any] = {
-            "session": consult.session_number,
-            "complaints": [
-                {"text": c.text, "since": c.since, "severity": c.severity}
-                for c in schema.complaints
-            ],
-            "circumstances": [
-                {"area": str(c.get_area_display()), "positive": c.positive, "text": c.text}
-                for c in schema.circumstances
-            ],
-            "personal_style": [{"helps": s.helps, "text": s.text} for s in schema.style],
-            "interventions": [
-                str(i.get_kind_display()) for i in Intervention.objects.filter(consult=consult)
-            ],
-        }
-        if sheet is not None:
-            data.update(
-                question=sheet.question,
-                problem_definition=sheet.problem_definition,
-                risk_analysis={
-                    "stressors": sheet.stressors,
-                    "protective": sheet.protective,
-                    "acute_risk": str(sheet.get_acute_risk_display()),
-                    "depression": str(sheet.get_depression_display()),
-                    "suicidality": str(sheet.get_suicidality_display()),
-                    "conclusion": sheet.risk_conclusion,
-                },
-                referral=str(sheet.get_ggz_referral_display()) if sheet.ggz_referral else "",
-                session_notes=sheet.session_notes,
-                relapse_prevention={
-                    "warning_signs": sheet.warning_signs,
-                    "what_helps": sheet.what_helps,
-                    "who_to_call": sheet.who_to_call,
-                },
-            )
-        return data
+        return self.recorded_data_for([consult])[consult.pk]
+
+    def recorded_data_for(self, consults: Sequence[Consult]) -> dict[int, dict[str, Any]]:
+        """Five queries for all consults: the sheets, the three parts of the schema and
+        the interventions."""
+        sheets = _sheets_of(consults)
+        schemas = schemas_of(consults)
+        interventions: dict[int, list[Intervention]] = {consult.pk: [] for consult in consults}
+        for intervention in Intervention.objects.filter(consult_id__in=list(interventions)):
+            interventions[intervention.consult_id].append(intervention)
+        recorded = {}
+        for consult in consults:
+            sheet, schema = sheets.get(consult.pk), schemas[consult.pk]
+            data: dict[str, Any] = {
+                "session": consult.session_number,
+                "complaints": [
+                    {"text": c.text, "since": c.since, "severity": c.severity}
+                    for c in schema.complaints
+                ],
+                "circumstances": [
+                    {"area": str(c.get_area_display()), "positive": c.positive, "text": c.text}
+                    for c in schema.circumstances
+                ],
+                "personal_style": [{"helps": s.helps, "text": s.text} for s in schema.style],
+                "interventions": [str(i.get_kind_display()) for i in interventions[consult.pk]],
+            }
+            if sheet is not None:
+                data.update(
+                    question=sheet.question,
+                    problem_definition=sheet.problem_definition,
+                    risk_analysis={
+                        "stressors": sheet.stressors,
+                        "protective": sheet.protective,
+                        "acute_risk": str(sheet.get_acute_risk_display()),
+                        "depression": str(sheet.get_depression_display()),
+                        "suicidality": str(sheet.get_suicidality_display()),
+                        "conclusion": sheet.risk_conclusion,
+                    },
+                    referral=str(sheet.get_ggz_referral_display()) if sheet.ggz_referral else "",
+                    session_notes=sheet.session_notes,
+                    relapse_prevention={
+                        "warning_signs": sheet.warning_signs,
+                        "what_helps": sheet.what_helps,
+                        "who_to_call": sheet.who_to_call,
+                    },
+                )
+            recorded[consult.pk] = data
+        return recorded
 
     def goal_suggestions(self, consult: Consult) -> list[GoalSuggestion]:
         """The complaints that weigh most and the burdening circumstances: goals the
@@ -411,6 +408,42 @@ class KopModel(ConversationModel):
                 )
             )
         return Timeline(summaries=summaries, series=series)
+
+
+def _findings(sheet: KopSheet | None, schema: Schema) -> list[str]:
+    lines = []
+    if schema.complaints:
+        lines.append(
+            _("K: %(items)s.")
+            % {
+                "items": "; ".join(
+                    c.text + (f" ({c.severity}/10)" if c.severity else "")
+                    for c in schema.complaints
+                )
+            }
+        )
+    if schema.circumstances:
+        lines.append(
+            _("O: %(items)s.")
+            % {
+                "items": "; ".join(
+                    ("+ " if c.positive else "") + c.text for c in schema.circumstances
+                )
+            }
+        )
+    if schema.style:
+        lines.append(
+            _("P: %(items)s.")
+            % {"items": "; ".join(("+ " if s.helps else "") + s.text for s in schema.style)}
+        )
+    if sheet is not None:
+        if sheet.problem_definition:
+            lines.append(_("Problem definition: %(text)s") % {"text": sheet.problem_definition})
+        if sheet.risk_recorded_at:
+            lines.append(_("Risk analysis: %(conclusion)s") % {"conclusion": sheet.risk_conclusion})
+        if sheet.ggz_referral:
+            lines.append(_("Referral: %(where)s.") % {"where": sheet.get_ggz_referral_display()})
+    return lines
 
 
 KOP = KopModel(

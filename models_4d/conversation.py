@@ -151,45 +151,52 @@ class FourDModel(ConversationModel):
         return [text for text in (sheet.help_question, sheet.priorities_note) if text]
 
     def recorded_data(self, consult: Consult) -> dict[str, Any]:
-        sheet = FourDSheet.objects.filter(consult=consult).first()
+        return self.recorded_data_for([consult])[consult.pk]
+
+    def recorded_data_for(self, consults: Sequence[Consult]) -> dict[int, dict[str, Any]]:
+        """Three queries for all consults: the sheets, the entries, the connections."""
+        sheets = {
+            sheet.consult_id: sheet
+            for sheet in FourDSheet.objects.filter(consult_id__in=[c.pk for c in consults])
+        }
+        entries = active_entries_of(consults)
+        connections = connections_of(entries)
         labels = dict(Domain4D.choices)
         kinds = dict(EntryKind.choices)
-        return {
-            "question_for_help": sheet.help_question if sheet else "",
-            "looks_broader": sheet.get_looks_broader_display() if sheet else "",
-            "priorities": sheet.priorities_note if sheet else "",
-            "entries": [
-                {
-                    "domain": str(labels[e.domain]),
-                    "kind": str(kinds[e.kind]),
-                    "text": e.text,
-                    "priority": e.priority,
-                }
-                for e in active_entries(consult)
-            ],
-            "connections": [
-                f"{c.cause.text} → {c.effect.text}" for c in active_connections(consult)
-            ],
-        }
+        recorded = {}
+        for consult in consults:
+            sheet = sheets.get(consult.pk)
+            recorded[consult.pk] = {
+                "question_for_help": sheet.help_question if sheet else "",
+                "looks_broader": sheet.get_looks_broader_display() if sheet else "",
+                "priorities": sheet.priorities_note if sheet else "",
+                "entries": [
+                    {
+                        "domain": str(labels[e.domain]),
+                        "kind": str(kinds[e.kind]),
+                        "text": e.text,
+                        "priority": e.priority,
+                    }
+                    for e in entries[consult.pk]
+                ],
+                "connections": [
+                    f"{c.cause.text} → {c.effect.text}" for c in connections[consult.pk]
+                ],
+            }
+        return recorded
 
     def findings(self, consult: Consult) -> list[str]:
         """Per domain what plays and what helps, then the connections drawn."""
-        entries = active_entries(consult)
-        lines = []
-        for domain, label in Domain4D.choices:
-            plays = [e.text for e in entries if e.domain == domain and e.kind == EntryKind.PLAYS]
-            helps = [e.text for e in entries if e.domain == domain and e.kind == EntryKind.HELPS]
-            if plays or helps:
-                parts = []
-                if plays:
-                    parts.append(str(_("plays: %(items)s")) % {"items": "; ".join(plays)})
-                if helps:
-                    parts.append(str(_("helps: %(items)s")) % {"items": "; ".join(helps)})
-                lines.append(f"{label}: {'. '.join(parts)}.")
-        links = [f"{c.cause.text} → {c.effect.text}" for c in active_connections(consult)]
-        if links:
-            lines.append(str(_("Connections: %(links)s")) % {"links": "; ".join(links)} + ".")
-        return lines
+        return self.findings_for([consult])[consult.pk]
+
+    def findings_for(self, consults: Sequence[Consult]) -> dict[int, list[str]]:
+        """Two queries for all consults: the entries and the connections."""
+        entries = active_entries_of(consults)
+        connections = connections_of(entries)
+        return {
+            consult.pk: _findings(entries[consult.pk], connections[consult.pk])
+            for consult in consults
+        }
 
     def goal_suggestions(
         self, consult: Consult, *, entries: list[FourDEntry] | None = None
@@ -227,8 +234,34 @@ def connect_from(
     ]
 
 
+def _findings(entries: Sequence[FourDEntry], connections: Sequence[FourDConnection]) -> list[str]:
+    lines = []
+    for domain, label in Domain4D.choices:
+        plays = [e.text for e in entries if e.domain == domain and e.kind == EntryKind.PLAYS]
+        helps = [e.text for e in entries if e.domain == domain and e.kind == EntryKind.HELPS]
+        if plays or helps:
+            parts = []
+            if plays:
+                parts.append(str(_("plays: %(items)s")) % {"items": "; ".join(plays)})
+            if helps:
+                parts.append(str(_("helps: %(items)s")) % {"items": "; ".join(helps)})
+            lines.append(f"{label}: {'. '.join(parts)}.")
+    links = [f"{c.cause.text} → {c.effect.text}" for c in connections]
+    if links:
+        lines.append(str(_("Connections: %(links)s")) % {"links": "; ".join(links)} + ".")
+    return lines
+
+
 def active_entries(consult: Consult) -> list[FourDEntry]:
-    return list(FourDEntry.objects.active().filter(consult=consult))
+    return active_entries_of([consult])[consult.pk]
+
+
+def active_entries_of(consults: Sequence[Consult]) -> dict[int, list[FourDEntry]]:
+    """The active entries of each consult, by consult pk: one query for all."""
+    entries: dict[int, list[FourDEntry]] = {consult.pk: [] for consult in consults}
+    for entry in FourDEntry.objects.active().filter(consult_id__in=list(entries)):
+        entries[entry.consult_id].append(entry)
+    return entries
 
 
 def active_connections(consult: Consult) -> list[FourDConnection]:
@@ -237,18 +270,30 @@ def active_connections(consult: Consult) -> list[FourDConnection]:
 
 def connections_among(consult: Consult, entries: Sequence[FourDEntry]) -> list[FourDConnection]:
     """The consult's connections between the active `entries`, each with its cause and
-    effect from `entries`. The connections are read by their consult alone, without a
-    join to the entries: a plan that cannot go quadratic, whatever the planner knows
-    of the tables (a join on entries without statistics probed an index for every
-    pair)."""
-    by_pk = {entry.pk: entry for entry in entries}
-    connections = []
-    for connection in FourDConnection.objects.filter(consult=consult):
-        cause, effect = by_pk.get(connection.cause_id), by_pk.get(connection.effect_id)
+    effect from `entries`."""
+    return connections_of({consult.pk: entries})[consult.pk]
+
+
+def connections_of(
+    entries: Mapping[int, Sequence[FourDEntry]],
+) -> dict[int, list[FourDConnection]]:
+    """For each consult of `entries` (its active entries by consult pk), its
+    connections between those entries, each with its cause and effect from them: one
+    query for all. The connections are read by their consult alone, without a join to
+    the entries: a plan that cannot go quadratic, whatever the planner knows of the
+    tables (a join on entries without statistics probed an index for every pair)."""
+    by_pk = {
+        consult_pk: {entry.pk: entry for entry in of_consult}
+        for consult_pk, of_consult in entries.items()
+    }
+    connections: dict[int, list[FourDConnection]] = {consult_pk: [] for consult_pk in entries}
+    for connection in FourDConnection.objects.filter(consult_id__in=list(entries)):
+        own = by_pk[connection.consult_id]
+        cause, effect = own.get(connection.cause_id), own.get(connection.effect_id)
         if cause is None or effect is None:
             continue
         connection.cause, connection.effect = cause, effect
-        connections.append(connection)
+        connections[connection.consult_id].append(connection)
     return connections
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.db.models import Prefetch
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -170,53 +171,66 @@ class SpinnenwebModel(ConversationModel):
         return [text for text in (sheet.what_matters, sheet.what_to_change) if text]
 
     def findings(self, consult: Consult) -> list[str]:
-        web = _together(consult)
-        lines = []
-        if web is not None:
-            dimensions = {d.key: d for d in web.dimensions.all()}
-            scores = [
-                f"{d.name} {dimensions[d.key].score}"
-                for d in DIMENSIONS
-                if d.key in dimensions and dimensions[d.key].score is not None
-            ]
-            if scores:
-                lines.append(_("Spider web: %(scores)s.") % {"scores": "; ".join(scores)})
-            talk = [
-                str(d.name) for d in DIMENSIONS if d.key in dimensions and dimensions[d.key].talk
-            ]
-            if talk:
-                lines.append(_("Wants to talk about: %(items)s.") % {"items": ", ".join(talk)})
-        sheet = WebSheet.objects.filter(consult=consult).first()
-        if sheet is not None and sheet.who_can_help:
-            lines.append(_("Who or what can help: %(text)s") % {"text": sheet.who_can_help})
-        return lines
+        return self.findings_for([consult])[consult.pk]
+
+    def findings_for(self, consults: Sequence[Consult]) -> dict[int, list[str]]:
+        """Three queries for all consults: the webs filled in together, their
+        dimensions, the sheets."""
+        ids = [consult.pk for consult in consults]
+        together: dict[int | None, Web] = {}
+        for web in (
+            Web.objects.filter(consult_id__in=ids, source=WebSource.TOGETHER)
+            .prefetch_related(_dimensions())
+            .order_by("filled_on", "created_at", "id")
+        ):
+            together.setdefault(web.consult_id, web)
+        sheets = _sheets_of(ids)
+        return {
+            consult.pk: _findings(together.get(consult.pk), sheets.get(consult.pk))
+            for consult in consults
+        }
 
     def recorded_data(self, consult: Consult) -> dict[str, Any]:
-        sheet = WebSheet.objects.filter(consult=consult).first()
-        webs = Web.objects.filter(consult=consult).prefetch_related("dimensions")
-        return {
-            "webs": [
-                {
-                    "source": str(web.get_source_display()),
-                    "filled_on": web.filled_on.isoformat(),
-                    "dimensions": [
-                        {
-                            "dimension": str(BY_KEY[d.key].name),
-                            "score": d.score,
-                            "talk": d.talk,
-                            "words": d.words,
-                        }
-                        for d in web.dimensions.all()
-                        if d.key in BY_KEY
-                    ],
-                }
-                for web in webs
-            ],
-            "what_matters": sheet.what_matters if sheet else "",
-            "what_to_change": sheet.what_to_change if sheet else "",
-            "who_can_help": sheet.who_can_help if sheet else "",
-            "priorities": sheet.priorities if sheet else "",
-        }
+        return self.recorded_data_for([consult])[consult.pk]
+
+    def recorded_data_for(self, consults: Sequence[Consult]) -> dict[int, dict[str, Any]]:
+        """Three queries for all consults: the sheets, the webs, their dimensions."""
+        ids = [consult.pk for consult in consults]
+        sheets = _sheets_of(ids)
+        webs: dict[int | None, list[Web]] = {pk: [] for pk in ids}
+        for web in (
+            Web.objects.filter(consult_id__in=ids)
+            .prefetch_related(_dimensions())
+            .order_by("filled_on", "created_at", "id")
+        ):
+            webs[web.consult_id].append(web)
+        recorded: dict[int, dict[str, Any]] = {}
+        for consult in consults:
+            sheet = sheets.get(consult.pk)
+            recorded[consult.pk] = {
+                "webs": [
+                    {
+                        "source": str(web.get_source_display()),
+                        "filled_on": web.filled_on.isoformat(),
+                        "dimensions": [
+                            {
+                                "dimension": str(BY_KEY[d.key].name),
+                                "score": d.score,
+                                "talk": d.talk,
+                                "words": d.words,
+                            }
+                            for d in web.dimensions.all()
+                            if d.key in BY_KEY
+                        ],
+                    }
+                    for web in webs[consult.pk]
+                ],
+                "what_matters": sheet.what_matters if sheet else "",
+                "what_to_change": sheet.what_to_change if sheet else "",
+                "who_can_help": sheet.who_can_help if sheet else "",
+                "priorities": sheet.priorities if sheet else "",
+            }
+        return recorded
 
     def goal_suggestions(self, consult: Consult) -> list[GoalSuggestion]:
         """What the patient wants to talk about, in their own words where they gave
@@ -271,6 +285,36 @@ class SpinnenwebModel(ConversationModel):
             summaries={c.pk: summaries.get(c.pk, self.steps_summary(c)) for c in consults},
             series=series,
         )
+
+
+def _findings(web: Web | None, sheet: WebSheet | None) -> list[str]:
+    lines = []
+    if web is not None:
+        dimensions = {d.key: d for d in web.dimensions.all()}
+        scores = [
+            f"{d.name} {dimensions[d.key].score}"
+            for d in DIMENSIONS
+            if d.key in dimensions and dimensions[d.key].score is not None
+        ]
+        if scores:
+            lines.append(_("Spider web: %(scores)s.") % {"scores": "; ".join(scores)})
+        talk = [str(d.name) for d in DIMENSIONS if d.key in dimensions and dimensions[d.key].talk]
+        if talk:
+            lines.append(_("Wants to talk about: %(items)s.") % {"items": ", ".join(talk)})
+    if sheet is not None and sheet.who_can_help:
+        lines.append(_("Who or what can help: %(text)s") % {"text": sheet.who_can_help})
+    return lines
+
+
+def _dimensions() -> Prefetch:
+    """A web's dimensions in the order they were made: the order of DIMENSIONS."""
+    return Prefetch("dimensions", queryset=WebDimension.objects.order_by("pk"))
+
+
+def _sheets_of(consult_ids: Sequence[int]) -> dict[int, WebSheet]:
+    return {
+        sheet.consult_id: sheet for sheet in WebSheet.objects.filter(consult_id__in=consult_ids)
+    }
 
 
 def _together(consult: Consult) -> Web | None:
