@@ -19,7 +19,8 @@ from consult.conversation_api import (
 )
 from consult.models import Consult, Patient, User
 from models_4d.chart import render_4d_svg
-from models_4d.forms import ConnectionForm, EntryAddForm, EntryForm, SheetForm
+from models_4d.connect import connect_from
+from models_4d.forms import EntryAddForm, EntryForm, SheetForm
 from models_4d.models import Domain4D, EntryKind, FourDConnection, FourDEntry, FourDSheet
 from models_4d.priorities import priority_rows
 from sociale_kaart.themes import ThemeSlug as T
@@ -37,6 +38,8 @@ DOMAIN_PROMPTS = {
 
 DOMAIN_STEPS = {domain.value for domain in Domain4D}
 CHART_STEPS = {"verbanden", "plan"}
+# The steps that show the sheet: the question for help, and the note on priorities.
+SHEET_STEPS = {"introductie", "prioriteiten"}
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,6 @@ class FourDModel(ConversationModel):
     def step_context(self, *, consult: Consult, step: Step, actor: Actor) -> dict[str, Any]:
         entries = active_entries(consult)
         connections = connections_among(consult, entries)
-        sheet = FourDSheet.objects.get_or_create(consult=consult)[0]
         if step.slug in DOMAIN_STEPS or step.slug == "prioriteiten":  # the steps that edit entries
             for entry in entries:
                 entry.form = autosave_form(  # type: ignore[attr-defined]
@@ -103,17 +105,16 @@ class FourDModel(ConversationModel):
                     kind="4d_entry",
                     record=entry,
                 )
-        context: dict[str, Any] = {
-            "sheet": sheet,
-            "sheet_form": autosave_form(
+        context: dict[str, Any] = {"entries": entries, "connections": connections}
+        if step.slug in SHEET_STEPS:
+            sheet = FourDSheet.objects.get_or_create(consult=consult)[0]
+            context["sheet"] = sheet
+            context["sheet_form"] = autosave_form(
                 SheetForm(instance=sheet, prefix=str(sheet.public_id)),
                 consult=consult,
                 kind="4d_sheet",
                 record=sheet,
-            ),
-            "entries": entries,
-            "connections": connections,
-        }
+            )
         if step.slug in CHART_STEPS:
             context["chart"] = render_4d_svg(entries, connections)
         if step.slug == "verbanden":
@@ -213,25 +214,6 @@ class FourDModel(ConversationModel):
             )
             for entry in prioritised
         ]
-
-
-def connect_from(
-    entries: Sequence[FourDEntry], connections: Sequence[FourDConnection]
-) -> list[tuple[str, list[tuple[FourDEntry, ConnectionForm]]]]:
-    """Per domain, each entry with its own "…leads to" form."""
-    drawn = {(connection.cause_id, connection.effect_id) for connection in connections}
-    return [
-        (
-            str(label),
-            [
-                (entry, ConnectionForm(entries=entries, cause=entry, drawn=drawn))
-                for entry in entries
-                if entry.domain == domain
-            ],
-        )
-        for domain, label in Domain4D.choices
-        if any(entry.domain == domain for entry in entries)
-    ]
 
 
 def _findings(entries: Sequence[FourDEntry], connections: Sequence[FourDConnection]) -> list[str]:

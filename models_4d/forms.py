@@ -1,4 +1,4 @@
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -43,41 +43,16 @@ class EntryAddForm(forms.Form):
 
 
 class ConnectionForm(forms.Form):
-    """A connection: this entry leads to that one. On the connections step each entry
-    has its own, the cause fixed and a choice of the entries of other domains not yet
-    connected from it; `connection_add` checks a post against all active entries."""
+    """A connection posted from the connections step: this entry leads to that one, both
+    active entries of the consult (the step shows the choices: connect.py)."""
 
-    cause = forms.ChoiceField(label=_("This…"), widget=forms.HiddenInput)
+    cause = forms.ChoiceField(label=_("This…"))
     effect = forms.ChoiceField(label=_("…leads to"))
 
-    def __init__(
-        self,
-        *args: Any,
-        entries: Sequence[FourDEntry],
-        cause: FourDEntry | None = None,
-        drawn: Collection[tuple[int, int]] = (),
-        **kwargs: Any,
-    ) -> None:
-        if cause is not None:
-            kwargs.setdefault("auto_id", f"id_%s_{cause.public_id}")
-            kwargs.setdefault("initial", {"cause": str(cause.public_id)})
+    def __init__(self, *args: Any, entries: Sequence[FourDEntry], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        labels = dict(Domain4D.choices)
-        targets = [
-            entry
-            for entry in entries
-            if cause is None or (entry.domain != cause.domain and (cause.pk, entry.pk) not in drawn)
-        ]
-        if self.is_bound:  # shown, the cause is a hidden input: its choices only check a post
-            self.choice_field("cause").choices = [
-                (str(entry.public_id), entry.text) for entry in entries
-            ]
-        self.choice_field("effect").choices = [("", "—")] + [
-            (str(entry.public_id), f"{labels[entry.domain]}: {entry.text}") for entry in targets
-        ]
-        self.has_targets = bool(targets)
-
-    def choice_field(self, name: str) -> forms.ChoiceField:
-        field = self.fields[name]
-        assert isinstance(field, forms.ChoiceField)
-        return field
+        choices = [(str(entry.public_id), entry.text) for entry in entries]
+        for name in ("cause", "effect"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
