@@ -163,6 +163,12 @@ def axe_check(axe: Axe) -> Callable[[Page], None]:
 
     def check(page: Page) -> None:
         page.wait_for_load_state("load")
+        # Judge the page at rest: an autosave in flight fades its "Saving…" in and out,
+        # and a half-faded text measures as an unreadable colour.
+        page.wait_for_function(
+            "() => !document.querySelector('.htmx-request')"
+            " && document.getAnimations().every(a => a.playState !== 'running')"
+        )
         violations = axe.run(page).response["violations"]
         blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
         if blocking:
