@@ -263,8 +263,8 @@ def agreement_move(
 
 
 def _move_buttons(kind: str, item_id: UUID, direction: str) -> tuple[str, str]:
-    """The ids of an item's move buttons (components/plan_button.html): the one just
-    pressed first, then the other one, for when the item reached the top or bottom."""
+    """The ids of an item's move buttons (`{% plan_button %}`): the one just pressed
+    first, then the other one, for when the item reached the top or bottom."""
     other = "omlaag" if direction == "omhoog" else "omhoog"
     return f"{kind}_move-{item_id}-{direction}", f"{kind}_move-{item_id}-{other}"
 
