@@ -168,6 +168,9 @@ class Service(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # PostgreSQL keeps the Dutch full-text vector here (see search.py); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL also keeps a column theme_ids (integer[], with a GIN index) that the ORM
+    # does not know: the ids of the service's themes, for the search's theme filter,
+    # written with the vector (migration 0009_service_theme_ids).
 
     objects = ServiceQuerySet.as_manager()
 
@@ -188,7 +191,12 @@ class Service(models.Model):
                 name="service_age_range",
             ),
         ]
-        indexes = [models.Index(fields=["service_map", "is_active", "name"])]
+        indexes = [
+            models.Index(fields=["service_map", "is_active", "name"]),
+            # A search for free services: on PostgreSQL intersected with the theme's and
+            # the words' GIN indexes, so only services passing all three are fetched.
+            models.Index(fields=["costs"], name="service_costs"),
+        ]
 
     def __str__(self) -> str:
         return self.name

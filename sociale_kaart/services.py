@@ -97,12 +97,25 @@ ADD_SEARCH_TERMS = """
 """
 
 
+# The ids of the services' themes, in the column a search with a theme filters on
+# (migration 0009_service_theme_ids).
+SET_THEME_IDS = """
+    UPDATE sociale_kaart_service AS service SET theme_ids = ARRAY(
+        SELECT link.theme_id FROM sociale_kaart_service_themes AS link
+        WHERE link.service_id = service.id ORDER BY link.theme_id
+    )
+    WHERE service.id = ANY(%s)
+"""
+
+
 def refresh_search_vectors(pks: list[int]) -> None:
-    """PostgreSQL keeps a stored Dutch search vector per service, and per map the words
-    in them (where a search looks up its typos); one UPDATE and one INSERT for many."""
+    """PostgreSQL keeps a stored Dutch search vector per service, the ids of its themes,
+    and per map the words in the vectors (where a search looks up its typos); run after
+    every change of a service or its themes. Three statements for many services."""
     if connection.vendor == "postgresql" and pks:
         Service.objects.filter(pk__in=pks).update(search_vector=SEARCH_VECTOR)
         with connection.cursor() as cursor:
+            cursor.execute(SET_THEME_IDS, [list(pks)])
             cursor.execute(ADD_SEARCH_TERMS, [list(pks)])
 
 

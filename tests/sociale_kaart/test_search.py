@@ -9,6 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from sociale_kaart.models import Service
+from sociale_kaart.services import service_save
 from tests.conftest import client_for
 from tests.sociale_kaart.conftest import make_service
 
@@ -169,3 +170,16 @@ def test_the_migration_adds_the_themes_to_the_vectors_of_existing_services(huisa
         migration.refresh(django_apps, schema_editor)
 
     assert names(client_for(huisarts_a), q="schuld") == ["Budgetcoach"]
+
+
+def test_a_service_is_found_by_its_new_theme_at_once(huisarts_a, manager_a, services):
+    """The theme filter reads, on PostgreSQL, the ids of the themes kept on the service
+    itself: a change of themes counts from the next search on."""
+    service_save(
+        service=services["dietist"], themes=["geld-en-schulden"], user=manager_a, change="edited"
+    )
+
+    client = client_for(huisarts_a)
+    assert names(client, theme="voeding") == []
+    assert "Diëtist De Wortel" in names(client, theme="geld-en-schulden")
+    assert names(client, theme="geld-en-schulden", q="wortel") == ["Diëtist De Wortel"]

@@ -98,3 +98,17 @@ def test_close_spellings_are_looked_up_in_the_trigram_index(big_map):
     spellings = explained[0]
     assert "search_term_trgm" in spellings, spellings
     assert "Seq Scan on sociale_kaart_searchterm" not in spellings, spellings
+
+
+def test_a_theme_and_words_meet_in_the_indexes(big_map):
+    """A search for a goal: words, a theme and free services. The planner intersects the
+    services of the theme, the free ones and those of the words in their indexes and
+    fetches only the services in all three, instead of fetching and checking every
+    service of the theme one by one (migrations 0009 and 0010)."""
+    _found, explained = plans(big_map, SEARCHES["filtered"])
+
+    ranked = explained[-1]
+    assert "BitmapAnd" in ranked, ranked
+    for index in ("service_theme_ids_gin", "service_costs", "service_search_vector_gin"):
+        assert f"Bitmap Index Scan on {index}" in ranked, ranked
+    assert "Index Scan using sociale_kaart_service_pkey" not in ranked.split("CTE strong")[0]
