@@ -10,7 +10,7 @@ revision.
 
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -145,18 +145,26 @@ def _write_batch(rows: list[RowOutcome], user: KaartUser, theme_ids: dict[str, i
     through = Service.themes.through
     retheme = [row for row in updates if row.themes_changed]
     through.objects.filter(service_id__in=[_service(row).pk for row in retheme]).delete()
-    through.objects.bulk_create(
-        through(service_id=_service(row).pk, theme_id=theme_ids[slug])
-        for row in [*creates, *retheme]
-        for slug in row.themes
+    _insert_rows(
+        through._meta.db_table,
+        ("service_id", "theme_id"),
+        [
+            (_service(row).pk, theme_ids[slug])
+            for row in [*creates, *retheme]
+            for slug in row.themes
+        ],
     )
 
     rearea = [row for row in updates if row.areas_changed]
     ServiceArea.objects.filter(service_id__in=[_service(row).pk for row in rearea]).delete()
-    ServiceArea.objects.bulk_create(
-        ServiceArea(service_id=_service(row).pk, postcode_from=start, postcode_to=end)
-        for row in [*creates, *rearea]
-        for start, end in parse_areas(_service(row).area_postcodes)
+    _insert_rows(
+        ServiceArea._meta.db_table,
+        ("service_id", "postcode_from", "postcode_to"),
+        [
+            (_service(row).pk, start, end)
+            for row in [*creates, *rearea]
+            for start, end in parse_areas(_service(row).area_postcodes)
+        ],
     )
 
     last_numbers = dict(
@@ -165,7 +173,7 @@ def _write_batch(rows: list[RowOutcome], user: KaartUser, theme_ids: dict[str, i
         .annotate(last=Max("number"))
         .values_list("service_id", "last")
     )
-    ServiceRevision.objects.bulk_create(
+    revisions = [
         ServiceRevision(
             service=_service(row),
             number=last_numbers.get(_service(row).pk, 0) + 1,
@@ -174,6 +182,18 @@ def _write_batch(rows: list[RowOutcome], user: KaartUser, theme_ids: dict[str, i
             data=snapshot(_service(row), row.themes),
         )
         for row in [*creates, *updates]
+    ]
+    fields = [field for field in ServiceRevision._meta.concrete_fields if not field.primary_key]
+    _insert_rows(
+        ServiceRevision._meta.db_table,
+        tuple(str(field.column) for field in fields),
+        [
+            tuple(
+                field.get_db_prep_save(field.pre_save(revision, True), connection)
+                for field in fields
+            )
+            for revision in revisions
+        ],
     )
     return [_service(row).pk for row in [*creates, *updates]]
 
@@ -192,6 +212,21 @@ def _update_services(services: list[Service], names: Iterable[str]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def _insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Rows of values ready for the database, one INSERT executed for all (prepared
+    once): bulk_create compiles every value of every row into its statement, which cost
+    more than the rows themselves (half of the writing of 10,000 services). For rows
+    whose primary key nobody reads back."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608 (names from the models, values as parameters)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _service(row: RowOutcome) -> Service:

@@ -229,6 +229,7 @@ def test_importing_creates_the_services_with_everything_they_need(manager_a):
 
     revision = ServiceRevision.objects.get(service=buurtteam)
     assert (revision.number, revision.change, revision.changed_by) == (1, "imported", manager_a)
+    assert timezone.now() - revision.changed_at < datetime.timedelta(minutes=5)
     assert revision.data["themes"] == ["geld-en-schulden", "wonen"]
     assert revision.data["phone"] == "0501234567"
     job = ImportJob.objects.get()
