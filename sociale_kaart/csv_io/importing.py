@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 
 from brede_gesprek.statistics import analyze
@@ -183,18 +183,7 @@ def _write_batch(rows: list[RowOutcome], user: KaartUser, theme_ids: dict[str, i
         )
         for row in [*creates, *updates]
     ]
-    fields = [field for field in ServiceRevision._meta.concrete_fields if not field.primary_key]
-    _insert_rows(
-        ServiceRevision._meta.db_table,
-        tuple(str(field.column) for field in fields),
-        [
-            tuple(
-                field.get_db_prep_save(field.pre_save(revision, True), connection)
-                for field in fields
-            )
-            for revision in revisions
-        ],
-    )
+    _insert_instances(ServiceRevision, revisions)
     return [_service(row).pk for row in [*creates, *updates]]
 
 
@@ -227,6 +216,23 @@ def _insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...
     sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608 (names from the models, values as parameters)
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def _insert_instances(model: type[Model], instances: list[Any]) -> None:
+    """New instances of `model` through _insert_rows, each field's value prepared as
+    save() prepares it (defaults and auto_now_add included)."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    _insert_rows(
+        model._meta.db_table,
+        tuple(str(field.column) for field in fields),
+        [
+            tuple(
+                field.get_db_prep_save(field.pre_save(instance, True), connection)
+                for field in fields
+            )
+            for instance in instances
+        ],
+    )
 
 
 def _service(row: RowOutcome) -> Service:
