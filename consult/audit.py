@@ -7,11 +7,13 @@ import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.db.models.sql import UpdateQuery
 
 from consult.models import AuditAction, AuditEvent, AuditOutcome
 from consult.models.audit import AuditEventType
@@ -84,6 +86,75 @@ def _insert_statement(vendor: str) -> tuple[list[Any], str]:
     placeholders = ", ".join(["%s"] * len(fields))
     table = quote(AuditEvent._meta.db_table)
     return fields, f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+
+
+def audited_update(
+    queryset: QuerySet[Any],
+    changes: dict[str, Any],
+    *,
+    actor: "Actor",
+    action: AuditAction,
+    object_type: str,
+    object_id: str,
+    patient_id: UUID | None,
+) -> int:
+    """UPDATE the rows of `queryset` (at most one: filter on its key) with `changes`
+    and, when a row changed, write the audit record of the change: both or neither.
+
+    On PostgreSQL in one statement, atomic by itself: every autosave takes this path,
+    and its round trips (BEGIN, UPDATE, INSERT, COMMIT) were a third of its time.
+    Elsewhere in a transaction. Returns the number of rows changed."""
+    record = _event(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        patient_id=patient_id,
+        outcome=AuditOutcome.ALLOWED,
+        event=AuditEventType.RECORD,
+        details=None,
+    )
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            changed = queryset.update(**changes)
+            if changed:
+                _insert(record)
+    else:
+        query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))
+        query.add_update_values(changes)
+        query.clear_select_clause()
+        update_sql, update_params = query.get_compiler(queryset.db).as_sql()
+        fields, insert_sql = _insert_when_changed_statement()
+        params = [
+            field.get_db_prep_save(field.pre_save(record, True), connection) for field in fields
+        ]
+        with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH changed AS ({update_sql} RETURNING 1) {insert_sql}",
+                (*update_params, *params),
+            )
+            changed = cursor.rowcount
+    if changed:
+        _seal_after_commit()
+    return changed
+
+
+@functools.cache
+def _insert_when_changed_statement() -> tuple[list[Any], str]:
+    """PostgreSQL: an INSERT of one audit record per row of `changed`. Its values are
+    typed (a SELECT list does not take its columns' types); text goes into the
+    character columns by assignment, which refuses a value that is too long."""
+    fields, _sql = _insert_statement("postgresql")
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    values = ", ".join(
+        "%s::text"
+        if field.get_internal_type() == "CharField"
+        else f"%s::{field.db_type(connection)}"
+        for field in fields
+    )
+    table = quote(AuditEvent._meta.db_table)
+    return fields, f"INSERT INTO {table} ({columns}) SELECT {values} FROM changed"  # noqa: S608
 
 
 def audit_account(

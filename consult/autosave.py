@@ -25,7 +25,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from consult.access import Actor
-from consult.audit import audit_log
+from consult.audit import audited_update
 from consult.models import AuditAction, Consult, Versioned
 
 type FormClass = type[forms.ModelForm]
@@ -277,13 +277,22 @@ def record_save(
         return record
     now = timezone.now()
     manager = type(record)._default_manager
+    audit: dict[str, Any] = {
+        "actor": actor,
+        "action": AuditAction.UPDATE,
+        "object_type": kind.key,
+        "object_id": str(record.public_id),
+        "patient_id": record.patient_public_id,  # type: ignore[attr-defined]
+    }
     conflicts: list[str] = []
-    with transaction.atomic():
-        saved = manager.filter(pk=record.pk, version=version).update(
-            **values, version=F("version") + 1, updated_at=now
-        )
-        changed = dict(values) if saved else {}
-        if not saved:
+    # Nobody saved it since: the fields and their audit record at once.
+    saved = audited_update(
+        manager.filter(pk=record.pk, version=version),
+        {**values, "version": F("version") + 1, "updated_at": now},
+        **audit,
+    )
+    if not saved:
+        with transaction.atomic():
             current = manager.select_for_update().get(pk=record.pk)
             stored = {name: getattr(current, name) for name in values}
             conflicts = [
@@ -297,17 +306,11 @@ def record_save(
                 if name not in conflicts and stored[name] != value
             }
             if changed:
-                manager.filter(pk=record.pk).update(
-                    **changed, version=F("version") + 1, updated_at=now
+                audited_update(
+                    manager.filter(pk=record.pk),
+                    {**changed, "version": F("version") + 1, "updated_at": now},
+                    **audit,
                 )
-        if changed:
-            audit_log(
-                actor=actor,
-                action=AuditAction.UPDATE,
-                object_type=kind.key,
-                object_id=str(record.public_id),
-                patient_id=record.patient_public_id,  # type: ignore[attr-defined]
-            )
     if not saved:
         record.refresh_from_db()
     else:
