@@ -368,7 +368,10 @@ class KopModel(ConversationModel):
         over the sessions as one series. Two queries for all the patient's sessions."""
         ids = [consult.pk for consult in consults]
         complaints = list(
-            Complaint.objects.active().filter(consult_id__in=ids).order_by("created_at")
+            Complaint.objects.active()
+            .filter(consult_id__in=ids)
+            .only("consult_id", "lineage", "text", "severity")
+            .order_by("created_at")
         )
         by_consult: dict[int, list[Complaint]] = defaultdict(list)
         for complaint in complaints:

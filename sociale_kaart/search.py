@@ -150,16 +150,21 @@ class Matches(Func):
     output_field = BooleanField()
 
 
-# Per word of the search (the array parameter): the word's own Dutch lexemes or any
-# close spelling among the map's words, each with the weights given (":AB" is name,
-# organisation and themes; "" anywhere), as tsquery text; every word required. A Dutch
-# stopword ("de", "bij") is left out; NULL when no word is left. The stored lexemes go
-# into the query as they are (quoted for tsquery's syntax), not parsed again.
-SPELLINGS_SQL = r"""
-    SELECT string_agg(alternatives, ' & ') FROM (
-        SELECT '(' || string_agg(
-            '''' || replace(replace(term, '\', '\\'), '''', '''''') || '''' || %s, ' | '
-        ) || ')' AS alternatives
+# The two queries a search asks the full-text index, as tsquery text: the words with
+# their close spellings in name, organisation or themes (weights ":AB"); and as typed
+# (websearch syntax) or with close spellings anywhere (as typed alone when no word has
+# a spelling). The alternatives of each word of the search (the array parameter) are
+# looked up once for both: the word's own Dutch lexemes and its close spellings among
+# the map's words; every word is required. A Dutch stopword ("de", "bij") is left out;
+# NULL when no word is left. The stored lexemes go into the query as they are (quoted
+# for tsquery's syntax), not parsed again. Constant SQL; every value a parameter.
+QUERIES_SQL = r"""
+    WITH typed AS (SELECT websearch_to_tsquery('dutch'::regconfig, %s) AS query),
+    alternatives AS MATERIALIZED (
+        SELECT
+            wanted.position,
+            '''' || replace(replace(alternative.term, '\', '\\'), '''', '''''') || ''''
+                AS quoted
         FROM unnest(%s::text[]) WITH ORDINALITY AS wanted (word, position)
         CROSS JOIN LATERAL (
             SELECT tsvector_to_array(to_tsvector('dutch'::regconfig, wanted.word)) AS lexemes
@@ -178,20 +183,22 @@ SPELLINGS_SQL = r"""
             )
         ) AS alternative
         WHERE cardinality(own.lexemes) > 0
-        GROUP BY wanted.position
-    ) AS per_word
-"""
-# The two queries a search asks the full-text index: the words with their close
-# spellings in name, organisation or themes; and as typed (websearch syntax) or with
-# close spellings anywhere (as typed alone when no word has a spelling). Constant SQL
-# put together from constants; every value a parameter.
-QUERIES_SQL = f"""
-    WITH typed AS (SELECT websearch_to_tsquery('dutch'::regconfig, %s) AS query)
+    ),
+    per_word AS (
+        SELECT
+            '(' || string_agg(quoted || ':AB', ' | ') || ')' AS strong,
+            '(' || string_agg(quoted, ' | ') || ')' AS anywhere
+        FROM alternatives
+        GROUP BY position
+    )
     SELECT
-        ({SPELLINGS_SQL})::tsquery::text,
-        coalesce(typed.query || ({SPELLINGS_SQL})::tsquery, typed.query)::text
+        (SELECT string_agg(strong, ' & ') FROM per_word)::tsquery::text,
+        coalesce(
+            typed.query || (SELECT string_agg(anywhere, ' & ') FROM per_word)::tsquery,
+            typed.query
+        )::text
     FROM typed
-"""  # noqa: S608
+"""
 
 
 def query_words(text: str) -> tuple[list[str], list[str]]:
@@ -244,7 +251,7 @@ def _postgres_ranked(services: QuerySet[Service], map_ids: list[int], text: str)
     words, excluded = query_words(text)
     spelling: list[Any] = [words, MIN_FUZZY_LENGTH, map_ids, TRIGRAM_THRESHOLD, SPELLINGS_PER_WORD]
     with connection.cursor() as cursor:
-        cursor.execute(QUERIES_SQL, [text, ":AB", *spelling, "", *spelling])
+        cursor.execute(QUERIES_SQL, [text, *spelling])
         strong_query, any_query = cursor.fetchone()
     if not any_query:
         return []

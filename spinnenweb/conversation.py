@@ -250,23 +250,31 @@ class SpinnenwebModel(ConversationModel):
 
     def timeline(self, consults: Sequence[Consult]) -> Timeline:
         """Each dimension over every web of the patient, from home too: two queries
-        however many webs there are."""
+        however many webs there are, reading only what the timeline shows (a patient
+        with years of webs has hundreds of dimension rows)."""
         patient_ids = {consult.patient_id for consult in consults}
         webs = list(
             Web.objects.filter(patient_id__in=patient_ids)
-            .prefetch_related("dimensions")
             .order_by("filled_on", "created_at")
+            .values_list("pk", "filled_on", "consult_id", "source")
         )
+        dimensions: dict[int, list[tuple[str, int | None, bool]]] = {web[0]: [] for web in webs}
+        for web_id, key, score, talk in (
+            WebDimension.objects.filter(web_id__in=list(dimensions))
+            .order_by("pk")
+            .values_list("web_id", "key", "score", "talk")
+        ):
+            dimensions[web_id].append((key, score, talk))
         points: dict[str, list[SeriesPoint]] = {d.key: [] for d in DIMENSIONS}
         summaries: dict[int, str] = {}
-        for web in webs:
-            scored = [d for d in web.dimensions.all() if d.score is not None]
-            for d in scored:
-                if d.key in points:
-                    points[d.key].append(SeriesPoint(on=web.filled_on, value=d.score or 0))
-            if web.consult_id and web.source == WebSource.TOGETHER:
-                talk = [str(BY_KEY[d.key].name) for d in web.dimensions.all() if d.talk]
-                summaries[web.consult_id] = _("%(scored)d of 6 scored%(talk)s") % {
+        for web_id, filled_on, consult_id, source in webs:
+            scored = [(key, score) for key, score, _talk in dimensions[web_id] if score is not None]
+            for key, score in scored:
+                if key in points:
+                    points[key].append(SeriesPoint(on=filled_on, value=score))
+            if consult_id and source == WebSource.TOGETHER:
+                talk = [str(BY_KEY[key].name) for key, _score, wants in dimensions[web_id] if wants]
+                summaries[consult_id] = _("%(scored)d of 6 scored%(talk)s") % {
                     "scored": len(scored),
                     "talk": "; " + _("talk about: %(items)s") % {"items": ", ".join(talk)}
                     if talk
