@@ -259,12 +259,12 @@ class SpinnenwebModel(ConversationModel):
             .values_list("pk", "filled_on", "consult_id", "source")
         )
         dimensions: dict[int, list[tuple[str, int | None, bool]]] = {web[0]: [] for web in webs}
-        for web_id, key, score, talk in (
+        for web_id, key, score, wants in (
             WebDimension.objects.filter(web_id__in=list(dimensions))
             .order_by("pk")
             .values_list("web_id", "key", "score", "talk")
         ):
-            dimensions[web_id].append((key, score, talk))
+            dimensions[web_id].append((key, score, wants))
         points: dict[str, list[SeriesPoint]] = {d.key: [] for d in DIMENSIONS}
         summaries: dict[int, str] = {}
         for web_id, filled_on, consult_id, source in webs:
