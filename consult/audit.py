@@ -73,19 +73,26 @@ def _insert(record: AuditEvent) -> None:
     and Django's compiling of the insert was most of its cost. (The record keeps no
     primary key; nobody reads it back from here.)"""
     fields, sql = _insert_statement(connection.vendor)
-    params = [field.get_db_prep_save(field.pre_save(record, True), connection) for field in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, _values(fields, record))
+
+
+def _values(fields: list[Any], record: AuditEvent) -> list[Any]:
+    return [field.get_db_prep_save(field.pre_save(record, True), connection) for field in fields]
+
+
+def _insert_into() -> tuple[list[Any], str]:
+    """The audit record's columns (all but the key) and "INSERT INTO table (columns)"."""
+    fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    return fields, f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns})"
 
 
 @functools.cache
 def _insert_statement(vendor: str) -> tuple[list[Any], str]:
-    fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(str(field.column)) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    table = quote(AuditEvent._meta.db_table)
-    return fields, f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    fields, insert_into = _insert_into()
+    return fields, f"{insert_into} VALUES ({', '.join(['%s'] * len(fields))})"
 
 
 def audited_update(
@@ -104,16 +111,7 @@ def audited_update(
     On PostgreSQL in one statement, atomic by itself: every autosave takes this path,
     and its round trips (BEGIN, UPDATE, INSERT, COMMIT) were a third of its time.
     Elsewhere in a transaction. Returns the number of rows changed."""
-    record = _event(
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        patient_id=patient_id,
-        outcome=AuditOutcome.ALLOWED,
-        event=AuditEventType.RECORD,
-        details=None,
-    )
+    record = _allowed(actor, action, object_type, object_id, patient_id)
     if connection.vendor != "postgresql":
         with transaction.atomic():
             changed = queryset.update(**changes)
@@ -125,13 +123,10 @@ def audited_update(
         query.clear_select_clause()
         update_sql, update_params = query.get_compiler(queryset.db).as_sql()
         fields, insert_sql = _insert_when_changed_statement()
-        params = [
-            field.get_db_prep_save(field.pre_save(record, True), connection) for field in fields
-        ]
         with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
             cursor.execute(
                 f"WITH changed AS ({update_sql} RETURNING 1) {insert_sql}",
-                (*update_params, *params),
+                (*update_params, *_values(fields, record)),
             )
             changed = cursor.rowcount
     if changed:
@@ -144,17 +139,14 @@ def _insert_when_changed_statement() -> tuple[list[Any], str]:
     """PostgreSQL: an INSERT of one audit record per row of `changed`. Its values are
     typed (a SELECT list does not take its columns' types); text goes into the
     character columns by assignment, which refuses a value that is too long."""
-    fields, _sql = _insert_statement("postgresql")
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(str(field.column)) for field in fields)
+    fields, insert_into = _insert_into()
     values = ", ".join(
         "%s::text"
         if field.get_internal_type() == "CharField"
         else f"%s::{field.db_type(connection)}"
         for field in fields
     )
-    table = quote(AuditEvent._meta.db_table)
-    return fields, f"INSERT INTO {table} ({columns}) SELECT {values} FROM changed"  # noqa: S608
+    return fields, f"{insert_into} SELECT {values} FROM changed"  # noqa: S608
 
 
 def audit_account(
@@ -203,19 +195,26 @@ def _log_allowed(
 ) -> None:
     """Allowed records of (object id, patient id) pairs, in one INSERT."""
     AuditEvent.objects.bulk_create(
-        _event(
-            actor=actor,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            patient_id=patient_id,
-            outcome=AuditOutcome.ALLOWED,
-            event=AuditEventType.RECORD,
-            details=None,
-        )
+        _allowed(actor, action, object_type, str(object_id), patient_id)
         for object_id, patient_id in objects
     )
     _seal_after_commit()
+
+
+def _allowed(
+    actor: "Actor", action: AuditAction, object_type: str, object_id: str, patient_id: UUID | None
+) -> AuditEvent:
+    """An allowed record of patient data, without details."""
+    return _event(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        patient_id=patient_id,
+        outcome=AuditOutcome.ALLOWED,
+        event=AuditEventType.RECORD,
+        details=None,
+    )
 
 
 def audit_consult_change(
