@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,7 +40,8 @@ from emboss import services
 from emboss.chart import CardMarks, render_card_svg
 from emboss.domains import BY_KEY, DOMAINS
 from emboss.forms import CheckForm, EvaluationForm, HomeMarkForm, MarkForm, ScaleForm, SheetForm
-from emboss.models import Card, CardMark, EmbossSheet, GoalEvaluation
+from emboss.models import Card, EmbossSheet, GoalEvaluation
+from emboss.record import evaluations_of, findings_of, marks_in_order
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,7 @@ class EmbossModel(ConversationModel):
         ids = [consult.pk for consult in consults]
         cards: dict[int | None, Card] = {}
         for card in Card.objects.filter(consult_id__in=ids, source="samen").prefetch_related(
-            _marks()
+            marks_in_order()
         ):
             cards.setdefault(card.consult_id, card)
         sheets = {
@@ -245,9 +245,9 @@ class EmbossModel(ConversationModel):
                 "casemanager", "responsible_gp"
             )
         }
-        evaluations = _evaluations_of(ids)
+        evaluations = evaluations_of(ids)
         return {
-            consult.pk: _findings(
+            consult.pk: findings_of(
                 cards.get(consult.pk), sheets.get(consult.pk), evaluations[consult.pk]
             )
             for consult in consults
@@ -264,9 +264,9 @@ class EmbossModel(ConversationModel):
             sheet.consult_id: sheet for sheet in EmbossSheet.objects.filter(consult_id__in=ids)
         }
         cards: dict[int | None, list[Card]] = {pk: [] for pk in ids}
-        for card in Card.objects.filter(consult_id__in=ids).prefetch_related(_marks()):
+        for card in Card.objects.filter(consult_id__in=ids).prefetch_related(marks_in_order()):
             cards[card.consult_id].append(card)
-        evaluations = _evaluations_of(ids)
+        evaluations = evaluations_of(ids)
         recorded: dict[int, dict[str, Any]] = {}
         for consult in consults:
             sheet = sheets.get(consult.pk)
@@ -356,60 +356,6 @@ class EmbossModel(ConversationModel):
                 )
             )
         return Timeline(summaries=summaries, series=series)
-
-
-def _findings(
-    card: Card | None, sheet: EmbossSheet | None, evaluations: Sequence[GoalEvaluation]
-) -> list[str]:
-    lines = []
-    if card is not None:
-        worries = [str(BY_KEY[m.domain].label) for m in card.marks.all() if m.state == "zorgen"]
-        well = [str(BY_KEY[m.domain].label) for m in card.marks.all() if m.state == "goed"]
-        most = [str(BY_KEY[m.domain].label) for m in card.marks.all() if m.matters_most]
-        if worries:
-            lines.append(_("Worries: %(items)s.") % {"items": ", ".join(worries)})
-        if well:
-            lines.append(_("Goes well: %(items)s.") % {"items": ", ".join(well)})
-        if most:
-            lines.append(_("Matters most: %(items)s.") % {"items": ", ".join(most)})
-    if sheet is not None and sheet.casemanager:
-        lines.append(
-            _("Casemanager: %(name)s; GP finally responsible: %(gp)s.")
-            % {
-                "name": sheet.casemanager.full_name,
-                "gp": sheet.responsible_gp.full_name if sheet.responsible_gp else "—",
-            }
-        )
-    evaluated = [e for e in evaluations if e.outcome or e.score is not None]
-    if evaluated:
-        lines.append(
-            _("Evaluation: %(items)s.")
-            % {
-                "items": "; ".join(
-                    f"{e.goal.text}: "
-                    + (str(e.get_outcome_display()) if e.outcome else f"{e.score:+d}")
-                    for e in evaluated
-                )
-            }
-        )
-    return lines
-
-
-def _marks() -> Prefetch:
-    """A card's marks in the order they were made: the order of DOMAINS."""
-    return Prefetch("marks", queryset=CardMark.objects.order_by("pk"))
-
-
-def _evaluations_of(consult_ids: Sequence[int]) -> dict[int, list[GoalEvaluation]]:
-    """The goal evaluations of each consult, in the order they were made."""
-    evaluations: dict[int, list[GoalEvaluation]] = {pk: [] for pk in consult_ids}
-    for evaluation in (
-        GoalEvaluation.objects.filter(consult_id__in=consult_ids)
-        .select_related("goal")
-        .order_by("pk")
-    ):
-        evaluations[evaluation.consult_id].append(evaluation)
-    return evaluations
 
 
 def _order(domain: str) -> int:

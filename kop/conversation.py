@@ -28,7 +28,6 @@ from consult.conversation_api import (
 )
 from consult.models import Consult, Goal, Patient, User, Versioned
 from kop import services
-from kop.chart import render_kop_svg
 from kop.forms import (
     CircumstanceAddForm,
     CircumstanceForm,
@@ -53,52 +52,10 @@ from kop.models import (
     LifeArea,
     StyleItem,
 )
+from kop.schema import Schema, schema_of, schemas_of
 from sociale_kaart.themes import ThemeSlug as T
 
 STEPS_AFTER_RISK = {"probleemdefinitie", "plan", "uitvoering", "terugvalpreventie"}
-
-
-@dataclass(frozen=True)
-class Schema:
-    complaints: list[Complaint]
-    circumstances: list[Circumstance]
-    style: list[StyleItem]
-
-    @property
-    def burdens(self) -> list[Circumstance]:
-        return [item for item in self.circumstances if not item.positive]
-
-    @property
-    def supports(self) -> list[Circumstance]:
-        return [item for item in self.circumstances if item.positive]
-
-    @property
-    def falls_short(self) -> list[StyleItem]:
-        return [item for item in self.style if not item.helps]
-
-    @property
-    def helps(self) -> list[StyleItem]:
-        return [item for item in self.style if item.helps]
-
-    def svg(self) -> str:
-        return render_kop_svg(self.complaints, self.circumstances, self.style)
-
-
-def schema_of(consult: Consult) -> Schema:
-    return schemas_of([consult])[consult.pk]
-
-
-def schemas_of(consults: Sequence[Consult]) -> dict[int, Schema]:
-    """The schema of each consult, by consult pk: three queries for all."""
-    ids = [consult.pk for consult in consults]
-    schemas = {pk: Schema(complaints=[], circumstances=[], style=[]) for pk in ids}
-    for complaint in Complaint.objects.active().filter(consult_id__in=ids):
-        schemas[complaint.consult_id].complaints.append(complaint)
-    for circumstance in Circumstance.objects.active().filter(consult_id__in=ids):
-        schemas[circumstance.consult_id].circumstances.append(circumstance)
-    for item in StyleItem.objects.active().filter(consult_id__in=ids):
-        schemas[item.consult_id].style.append(item)
-    return schemas
 
 
 def _sheets_of(consults: Sequence[Consult]) -> dict[int, KopSheet]:

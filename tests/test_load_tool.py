@@ -18,7 +18,7 @@ import pytest
 from django.test import Client
 
 from bench.load import machine, report, scenario
-from bench.load.run_load import Config, configs_from, gunicorn_defaults, parse_config, parse_steps
+from bench.load.configs import Config, configs_from, gunicorn_defaults, parse_config, parse_steps
 
 ROOT = Path(__file__).resolve().parents[1]
 HAS_LOCUST = importlib.util.find_spec("locust") is not None

@@ -32,7 +32,6 @@ Quick check: LOAD_STEPS=20 LOAD_SECONDS=10 LOAD_SERVICES=0 make load
 
 import json
 import os
-import runpy
 import secrets
 import shutil
 import socket
@@ -41,7 +40,6 @@ import sys
 import tempfile
 import time
 import urllib.request
-from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -52,76 +50,23 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.load import machine, report  # noqa: E402
+from bench.load.configs import GUNICORN_CONF, Config, configs_from, parse_steps  # noqa: E402
+from bench.load.database import (  # noqa: E402
+    admin_execute,
+    audit_growth,
+    audit_size,
+    drop_leftovers,
+    reset_second_factor,
+)
 
 HERE = Path(__file__).resolve().parent
 LOCUSTFILE = HERE / "locustfile.py"
-GUNICORN_CONF = ROOT / "gunicorn.conf.py"
-DEFAULT_STEPS = (20, 50, 100, 150, 200)
 PRINTERS, MANAGERS = 2, 1  # printers: LOAD_PRINTERS for a busier printing hour
 LOGIN_WAIT_S = 120  # the locustfile's: how long the logins may take at most
 THINK_TIME_NOTE = (
     "Think time between a user's requests: professionals 2-5 s (7 in 10 requests an "
     "autosave, 2 a step partial, 1 the workspace page), printers 5-10 s, the manager 2-5 s."
 )
-
-
-@dataclass(frozen=True)
-class Config:
-    worker_class: str
-    workers: int
-    threads: int = 1
-
-    @property
-    def label(self) -> str:
-        threads = f"x{self.threads}" if self.worker_class == "gthread" else ""
-        return f"{self.worker_class}:{self.workers}{threads}"
-
-    def environment(self) -> dict[str, str]:
-        return {
-            "GUNICORN_WORKER_CLASS": self.worker_class,
-            "GUNICORN_WORKERS": str(self.workers),
-            "GUNICORN_THREADS": str(self.threads),
-        }
-
-
-def parse_steps(text: str | None) -> list[int]:
-    if not text or not text.strip():
-        return list(DEFAULT_STEPS)
-    steps = sorted({int(part) for part in text.replace(",", " ").split()})
-    if not steps or steps[0] < 1:
-        raise ValueError(f"LOAD_STEPS must be positive numbers of professionals: {text!r}")
-    return steps
-
-
-def parse_config(text: str) -> Config:
-    """ "sync:3", "gthread:2x4" (2 workers of 4 threads)."""
-    worker_class, _, size = text.strip().partition(":")
-    if worker_class not in ("sync", "gthread") or not size:
-        raise ValueError(
-            f"a configuration is sync:<workers> or gthread:<workers>x<threads>: {text!r}"
-        )
-    workers, _, threads = size.partition("x")
-    return Config(
-        worker_class, int(workers), int(threads or (4 if worker_class == "gthread" else 1))
-    )
-
-
-def gunicorn_defaults() -> Config:
-    values = runpy.run_path(str(GUNICORN_CONF))
-    return Config(
-        values["DEFAULT_WORKER_CLASS"], values["DEFAULT_WORKERS"], values["DEFAULT_THREADS"]
-    )
-
-
-def configs_from(env: dict[str, str]) -> list[Config]:
-    if env.get("LOAD_CONFIGS", "").strip():
-        return [parse_config(part) for part in env["LOAD_CONFIGS"].replace(",", " ").split()]
-    default = gunicorn_defaults()
-    if any(env.get(name) for name in ("LOAD_WORKER_CLASS", "LOAD_WORKERS", "LOAD_THREADS")):
-        worker_class = env.get("LOAD_WORKER_CLASS") or default.worker_class
-        threads = int(env.get("LOAD_THREADS") or (4 if worker_class == "gthread" else 1))
-        return [Config(worker_class, int(env.get("LOAD_WORKERS") or default.workers), threads)]
-    return [default]
 
 
 def free_port() -> int:
@@ -132,34 +77,6 @@ def free_port() -> int:
 
 def log(text: str) -> None:
     print(text, flush=True)
-
-
-# --- the database -----------------------------------------------------------------------
-
-
-def admin_execute(server: str, statement: str, database: str = "postgres") -> Any:
-    import psycopg
-
-    with psycopg.connect(f"{server}/{database}", autocommit=True) as connection:
-        cursor = connection.execute(statement)
-        return cursor.fetchone() if cursor.description else None
-
-
-def drop_leftovers(server: str) -> None:
-    """Databases of earlier runs whose process is gone (killed before it cleaned up)."""
-    import psycopg
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        names = [
-            row[0]
-            for row in connection.execute(
-                "SELECT datname FROM pg_database WHERE datname LIKE 'brede_gesprek_load_%'"
-            )
-        ]
-        for name in names:
-            pid = name.rsplit("_", 1)[-1]
-            if pid.isdigit() and not Path(f"/proc/{pid}").exists():
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # --- the processes ------------------------------------------------------------------------
@@ -256,41 +173,6 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-
-
-def reset_second_factor(server: str, database: str) -> None:
-    """Every step logs everyone in again; a code the device already accepted in the
-    same 30 seconds would rightly be refused, so forget the last one used."""
-    admin_execute(
-        server,
-        "UPDATE otp_totp_totpdevice SET last_t = -1, throttling_failure_count = 0, "
-        "throttling_failure_timestamp = NULL",
-        database,
-    )
-
-
-def audit_size(server: str, database: str) -> tuple[int, int]:
-    """(rows, bytes) of the audit trail: every request writes to it."""
-    row = admin_execute(
-        server,
-        "SELECT count(*), pg_total_relation_size('consult_auditevent') FROM consult_auditevent",
-        database,
-    )
-    return (int(row[0]), int(row[1])) if row else (0, 0)
-
-
-def audit_growth(
-    before: tuple[int, int], after: tuple[int, int], step: dict[str, Any]
-) -> dict[str, Any]:
-    rows, size = after[0] - before[0], after[1] - before[1]
-    requests = int(step.get("requests_whole_run") or 0)
-    return {
-        "rows": rows,
-        "bytes": size,
-        "requests": requests,
-        "rows_per_request": round(rows / requests, 2) if requests else None,
-        "bytes_per_row": round(size / rows) if rows else None,
-    }
 
 
 def run_step(
