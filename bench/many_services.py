@@ -1,6 +1,7 @@
-"""Many services at once, fast (bulk_create, not service_save), for the tests of how the
-search scales: a common vocabulary, so that a common word matches most services, as on
-a large care group's map."""
+"""Many services at once, fast (bulk_create, not service_save), for the benchmark of the
+search (bench/search.py), the load test's map and the tests of how the search scales:
+a common vocabulary, so that a common word matches most services, as on a large care
+group's map."""
 
 import random
 
@@ -38,7 +39,7 @@ def add_services(service_map: ServiceMap, count: int, *, seed: int = 7) -> None:
     """`count` active services with two themes each, a third serving the whole region and
     the others a few postcodes from 9900 up; then the statistics brought up to date, as
     autovacuum would, so the planner decides on what is there."""
-    rng = random.Random(seed)  # noqa: S311 - test data, the same every run
+    rng = random.Random(seed)
     themes = list(Theme.objects.all())
     today = timezone.localdate()
     Service.objects.bulk_create(

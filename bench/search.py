@@ -13,7 +13,6 @@ reported without a target.
 """
 
 import functools
-import random
 import sys
 import time
 from pathlib import Path
@@ -26,9 +25,9 @@ from django.db import connection
 from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from bench import harness
+from bench.many_services import add_services
 
 SERVICES = harness.services_count()
 ROUNDS = harness.rounds(100)
@@ -41,116 +40,6 @@ SEARCHES = {
     "kaart_search_filtered": {"q": "schulden", **FILTERS},
     "kaart_search_typo": {"q": "schuldn"},
 }
-
-WORDS = [
-    "hulp",
-    "bij",
-    "schulden",
-    "geld",
-    "formulieren",
-    "wonen",
-    "huur",
-    "werk",
-    "dagbesteding",
-    "eenzaam",
-    "contact",
-    "buurt",
-    "sport",
-    "bewegen",
-    "wandelen",
-    "eten",
-    "koken",
-    "slapen",
-    "stress",
-    "somber",
-    "piekeren",
-    "zingeving",
-    "rouw",
-    "mantelzorg",
-    "opvoeding",
-    "kinderen",
-    "jongeren",
-    "ouderen",
-    "taal",
-    "lezen",
-    "schrijven",
-    "computer",
-    "digitaal",
-    "recht",
-    "advies",
-    "vrijwilligers",
-    "maatje",
-    "groep",
-    "cursus",
-    "coach",
-    "spreekuur",
-    "inloop",
-    "gratis",
-    "samen",
-    "leren",
-]
-NAMES = (
-    "Schuldhulp",
-    "Buurthuis",
-    "Taalcafé",
-    "Sportcoach",
-    "Wijkteam",
-    "Steunpunt",
-    "Maatjes",
-    "Inloop",
-    "Cursus",
-    "Loket",
-)
-
-
-def populate(service_map) -> None:
-    from sociale_kaart.models import Service, ServiceArea, Theme
-    from sociale_kaart.services import refresh_search_vectors
-
-    rng = random.Random(7)
-    themes = list(Theme.objects.all())
-    today = timezone.localdate()
-    services = [
-        Service(
-            service_map=service_map,
-            name=f"{rng.choice(NAMES)} {rng.choice(WORDS)} {number}",
-            organisation=f"Organisatie {number % 300}",
-            description=" ".join(rng.choice(WORDS) for _ in range(25)).capitalize() + ".",
-            costs=rng.choice(["gratis", "verzekerd", "eigen-bijdrage", "betaald"]),
-            referral=rng.choice(["geen", "huisarts", "anders"]),
-            serves_whole_region=rng.random() < 0.3,
-            area_postcodes="",
-            last_checked_on=today,
-        )
-        for number in range(SERVICES)
-    ]
-    Service.objects.bulk_create(services, batch_size=1000)
-    services = list(
-        Service.objects.filter(service_map=service_map).only("pk", "serves_whole_region")
-    )
-    through = Service.themes.through
-    through.objects.bulk_create(
-        (
-            through(service_id=s.pk, theme_id=theme.pk)
-            for s in services
-            for theme in rng.sample(themes, 2)
-        ),
-        batch_size=2000,
-    )
-    areas = []
-    for service in services:
-        if not service.serves_whole_region:
-            start = rng.randrange(9900, 9999)
-            areas.append(
-                ServiceArea(
-                    service_id=service.pk, postcode_from=start, postcode_to=min(start + 5, 9999)
-                )
-            )
-    ServiceArea.objects.bulk_create(areas, batch_size=2000)
-    refresh_search_vectors([s.pk for s in services])
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE")
 
 
 def practice_client() -> tuple[Client, object]:
@@ -168,7 +57,7 @@ def measure() -> None:
     client, practice = practice_client()
     own_map = practice.own_map  # type: ignore[attr-defined]
     started = time.perf_counter()
-    populate(own_map)
+    add_services(own_map, SERVICES)
     harness.note(f"kaart search: {SERVICES} services in {time.perf_counter() - started:.1f} s")
     for name, params in SEARCHES.items():
         harness.attempt(

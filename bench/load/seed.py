@@ -50,11 +50,10 @@ def seed(*, professionals: int, printers: int = 2, managers: int = 1, services: 
     if services:
         # A care group's map of a region: generated services as bench/search.py makes
         # them, on a shared map of their own (the generator themes every service of it).
-        from bench import search
+        from bench.many_services import add_services
 
         shared_map = ServiceMap.objects.create(name="Regio (load test)", is_shared=True)
-        search.SERVICES = services
-        search.populate(shared_map)
+        add_services(shared_map, services)
     service_ids = [
         str(public_id)
         for public_id in Service.objects.filter(service_map=shared_map)

@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench.many_services import add_services
 from sociale_kaart.search import CANDIDATES, MAX_RESULTS, Filters, search
-from tests.sociale_kaart.many_services import add_services
 
 pytestmark = [
     pytest.mark.django_db,

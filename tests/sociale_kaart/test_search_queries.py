@@ -5,10 +5,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from bench.many_services import add_services
 from sociale_kaart.search import MAX_RESULTS
 from tests.conftest import client_for
 from tests.sociale_kaart.conftest import make_service
-from tests.sociale_kaart.many_services import add_services
 
 pytestmark = pytest.mark.django_db
 
