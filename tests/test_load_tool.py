@@ -5,9 +5,11 @@ Django's test client (a changed URL or form field fails here, not in the next lo
 run). No load is generated here: that is `make load`."""
 
 import importlib.util
+import io
 import json
 import os
 import runpy
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -18,7 +20,15 @@ import pytest
 from django.test import Client
 
 from bench.load import machine, report, scenario
-from bench.load.configs import Config, configs_from, gunicorn_defaults, parse_config, parse_steps
+from bench.load.configs import (
+    Config,
+    configs_from,
+    gunicorn_defaults,
+    parse_config,
+    parse_flag,
+    parse_pooler,
+    parse_steps,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 HAS_LOCUST = importlib.util.find_spec("locust") is not None
@@ -95,6 +105,62 @@ def test_knee_text_says_when_every_step_passed() -> None:
     assert report.knee_text({"steps": steps, "knee": 50}) == "50 or more (every step passed)"
     assert report.knee_text({"steps": steps, "knee": 20}) == "20"
     assert report.knee_text({"steps": steps, "knee": None}) == "below 20"
+
+
+def test_yes_or_no_from_the_environment() -> None:
+    assert [parse_flag(text) for text in ("true", " Yes", "1")] == [True] * 3
+    assert [parse_flag(text) for text in (None, "", "false", "0", "no")] == [False] * 5
+
+
+def test_the_pooler_from_the_environment() -> None:
+    assert parse_pooler(None) is False
+    assert parse_pooler("none") is False
+    assert parse_pooler(" PgBouncer ") is True
+    with pytest.raises(ValueError, match="pgbouncer or none"):
+        parse_pooler("pgpool")
+
+
+@pytest.mark.skipif(shutil.which("pgbouncer") is None, reason="needs pgbouncer")
+@pytest.mark.django_db(transaction=True)
+def test_the_load_tests_app_connects_through_pgbouncer_as_a_role_that_owns_nothing() -> None:
+    """LOAD_POOLER=pgbouncer: the repository's pgbouncer.ini in front of the database,
+    the app's role given its rights by grant_app_role: it reads and writes the tables
+    through the pooler and can drop none; afterwards the role is gone."""
+    import psycopg
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.load.pooler import PgBouncer, drop_leftover_roles
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    settings = connection.settings_dict
+    server = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
+    pooler = PgBouncer(server, settings["NAME"])
+    pooler.create_role()
+    try:
+        call_command("grant_app_role", pooler.role, stdout=io.StringIO())
+        pooler.start()
+        environment = pooler.app_environment({"DATABASE_URL": "elsewhere", "DEBUG": "false"})
+        assert environment["DATABASE_URL"] == pooler.url
+        assert environment["DB_DISABLE_SERVER_SIDE_CURSORS"] == "true"
+        with psycopg.connect(pooler.url, autocommit=True) as app:
+            app.execute(
+                "INSERT INTO django_session (session_key, session_data, expire_date) "
+                "VALUES ('via-de-pooler', '{}', now())"
+            )
+            keys = app.execute("SELECT session_key FROM django_session").fetchall()
+            assert keys == [("via-de-pooler",)]
+            assert app.execute("SELECT current_user").fetchone() == (pooler.role,)
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                app.execute("DROP TABLE django_session")
+    finally:
+        pooler.stop()
+        pooler.drop_role()
+    drop_leftover_roles(server)  # a role of a live process stays; this one is gone anyway
+    with psycopg.connect(f"{server}/postgres") as admin:
+        roles = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [pooler.role])
+        assert roles.fetchone() is None
 
 
 # --- the report --------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""The load test's steps and the gunicorn configurations it compares, from the
-environment (LOAD_STEPS, LOAD_CONFIGS, LOAD_WORKER_CLASS, LOAD_WORKERS, LOAD_THREADS)
-or gunicorn.conf.py's defaults."""
+"""What the load test reads from its environment: the steps (LOAD_STEPS), the gunicorn
+configurations it compares (LOAD_CONFIGS, LOAD_WORKER_CLASS, LOAD_WORKERS,
+LOAD_THREADS, else gunicorn.conf.py's defaults), the pooler (LOAD_POOLER) and yes/no
+settings such as LOAD_PRINT_IN_WORKER."""
 
 import runpy
 from dataclasses import dataclass
@@ -67,3 +68,16 @@ def configs_from(env: dict[str, str]) -> list[Config]:
         threads = int(env.get("LOAD_THREADS") or (4 if worker_class == "gthread" else 1))
         return [Config(worker_class, int(env.get("LOAD_WORKERS") or default.workers), threads)]
     return [default]
+
+
+def parse_pooler(text: str | None) -> bool:
+    """LOAD_POOLER: "pgbouncer" (True), or none (False, the default)."""
+    value = (text or "").strip().lower()
+    if value not in ("", "none", "pgbouncer"):
+        raise ValueError(f"LOAD_POOLER is pgbouncer or none: {text!r}")
+    return value == "pgbouncer"
+
+
+def parse_flag(text: str | None) -> bool:
+    """A yes/no setting such as LOAD_PRINT_IN_WORKER: on for 1, true or yes."""
+    return (text or "").strip().lower() in ("1", "true", "yes")

@@ -7,7 +7,8 @@ step, in a process of its own beside gunicorn):
   types in the consult while talking with the patient.
 - Printer (2): prints a patient's plan as PDF every 5 to 10 s. 200 professionals
   with consults of some 15 minutes finish about 0.22 consults a second; two printers
-  at this pace print 0.27 plans a second.
+  at this pace print 0.27 plans a second. With LOAD_PRINT_IN_WORKER the app prints in
+  its worker: the printer follows the job's page until the PDF is there.
 - Manager (1): the sociale kaart: the list, a search (text, with filters, with a
   typo) and a service, every 2 to 5 s.
 
@@ -46,6 +47,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.load import report, scenario  # noqa: E402
+from bench.load.configs import parse_flag  # noqa: E402
 from bench.load.machine import CpuSample, cores, cpu_shares, load_average  # noqa: E402
 
 _accounts: dict[str, "itertools.count[int]"] = {}
@@ -55,6 +57,7 @@ _logins_done = [0]  # users whose login ended (passed or failed)
 _requests_whole_run = [0]  # logins and warm-up included
 _run: dict[str, Any] = {"environment": None, "measuring": False}
 LOGIN_WAIT_S = 120  # at most, after the last user was spawned
+PRINT_WAIT_S = 120  # the job page says a print failed after two minutes without a worker
 
 
 def next_account(role: str) -> scenario.Account:
@@ -152,9 +155,13 @@ class Printer(LoggedIn):
     role = "printer"
     fixed_count = int(os.environ.get("LOAD_PRINTERS") or 2)
     wait_time = between(5, 10)
+    in_worker = parse_flag(os.environ.get("LOAD_PRINT_IN_WORKER"))
 
     @task
     def print_plan(self) -> None:
+        if self.in_worker:
+            self.print_through_worker()
+            return
         with self.client.get(
             scenario.plan_pdf_url(self.account.consult),
             name="print plan (PDF)",
@@ -162,6 +169,55 @@ class Printer(LoggedIn):
         ) as answer:
             if not (answer.headers or {}).get("content-type", "").startswith("application/pdf"):
                 answer.failure(f"no PDF ({answer.status_code})")
+
+    def print_through_worker(self) -> None:
+        """As a browser does with PRINT_IN_WORKER: the print URL queues the job and
+        redirects to its page, whose status htmx asks for every second until the PDF
+        is ready; then the PDF. The whole wait is reported as one more request."""
+        started = time.perf_counter()
+        with self.client.get(
+            scenario.plan_pdf_url(self.account.consult),
+            name="print plan: queue",
+            allow_redirects=False,
+            catch_response=True,
+        ) as answer:
+            job_url = (answer.headers or {}).get("location", "")
+            if answer.status_code != 302 or not job_url:
+                answer.failure(f"no print job ({answer.status_code})")
+                return
+        self.client.get(job_url, name="print plan: job page")
+        state = "pending"
+        while state == "pending" and time.perf_counter() - started < PRINT_WAIT_S:
+            gevent.sleep(scenario.PRINT_POLL_S)
+            with self.client.get(
+                job_url,
+                headers=scenario.PRINT_STATUS_SWAP,
+                name="print plan: job status",
+                catch_response=True,
+            ) as answer:
+                if answer.status_code != 200:
+                    answer.failure(f"job status answered {answer.status_code}")
+                    return
+                state = scenario.print_job_state(answer.text or "")
+        pdf = b""
+        if state == "ready":
+            with self.client.get(
+                scenario.print_job_pdf_url(job_url),
+                name="print plan: PDF from the worker",
+                catch_response=True,
+            ) as answer:
+                if (answer.headers or {}).get("content-type", "").startswith("application/pdf"):
+                    pdf = answer.content or b""
+                else:
+                    answer.failure(f"no PDF ({answer.status_code})")
+        events.request.fire(
+            request_type="PRINT",
+            name="print plan: asked to PDF",
+            response_time=(time.perf_counter() - started) * 1000,
+            response_length=len(pdf),
+            exception=None if pdf else RuntimeError(f"the print job ended {state}"),
+            context={},
+        )
 
 
 class Manager(LoggedIn):

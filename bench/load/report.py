@@ -11,6 +11,17 @@ from typing import Any, Protocol
 
 from bench.load.machine import machine_slug
 
+PRINTING_IN_REQUEST = (
+    "in the web request (PRINT_IN_WORKER off): a gunicorn worker makes the PDF while the "
+    "printer waits."
+)
+PRINTING_IN_WORKER = (
+    "in a worker (PRINT_IN_WORKER on): one `manage.py db_worker` process beside gunicorn "
+    "makes the PDFs; a printer's request queues the job, opens its page, asks for its "
+    "status every second as htmx does, and fetches the PDF once it is ready "
+    '("print plan: asked to PDF" is all of that, from the click to the PDF). The '
+    "worker's CPU counts in the rest."
+)
 KNEE_ENDPOINT = "autosave"
 KNEE_P95_MS = 100.0
 # The order endpoints are listed in; others follow alphabetically.
@@ -19,6 +30,11 @@ ENDPOINT_ORDER = (
     "step partial",
     "workspace page",
     "print plan (PDF)",
+    "print plan: asked to PDF",
+    "print plan: queue",
+    "print plan: job page",
+    "print plan: job status",
+    "print plan: PDF from the worker",
     "kaart: list",
     "kaart: search",
     "kaart: search filtered",
@@ -172,6 +188,9 @@ def markdown(report: dict[str, Any]) -> str:
         f"{method['managers']} practice manager on the sociale kaart; "
         f"{method['seconds']:.0f} s measured after all users logged in and "
         f"{method['warmup']:.0f} s of warm-up. {method['think_time_note']}",
+        "",
+        f"Database: {method.get('database') or 'directly, as its owner.'} "
+        f"Printing: {method.get('printing') or PRINTING_IN_REQUEST}",
         "",
         "## Summary",
         "",

@@ -24,6 +24,11 @@ Environment (all optional):
                                 or LOAD_WORKER_CLASS / LOAD_WORKERS / LOAD_THREADS
   LOAD_SERVICES=10000           generated services on the shared sociale kaart
   LOAD_PRINTERS=2               users printing plans (more: a busier printing hour)
+  LOAD_PRINT_IN_WORKER=false    true: the app prints in a worker (PRINT_IN_WORKER on,
+                                one `manage.py db_worker` process beside gunicorn)
+  LOAD_POOLER=none              pgbouncer: the app connects as a role that owns nothing
+                                through PgBouncer with docker/pgbouncer/pgbouncer.ini,
+                                as in the compose file (needs pgbouncer installed)
   LOAD_NOTE="..."               a remark for the report (what else ran on the machine)
   LOAD_RESULTS=bench/results    where the reports go
 
@@ -50,7 +55,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.load import machine, report  # noqa: E402
-from bench.load.configs import GUNICORN_CONF, Config, configs_from, parse_steps  # noqa: E402
+from bench.load.configs import (  # noqa: E402
+    GUNICORN_CONF,
+    Config,
+    configs_from,
+    parse_flag,
+    parse_pooler,
+    parse_steps,
+)
 from bench.load.database import (  # noqa: E402
     admin_execute,
     audit_growth,
@@ -58,11 +70,18 @@ from bench.load.database import (  # noqa: E402
     drop_leftovers,
     reset_second_factor,
 )
+from bench.load.pooler import PgBouncer, drop_leftover_roles  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 LOCUSTFILE = HERE / "locustfile.py"
 PRINTERS, MANAGERS = 2, 1  # printers: LOAD_PRINTERS for a busier printing hour
 LOGIN_WAIT_S = 120  # the locustfile's: how long the logins may take at most
+DATABASE_DIRECT = "directly, as the database's owner (the superuser of LOAD_PG_SERVER)."
+DATABASE_POOLED = (
+    "through PgBouncer (docker/pgbouncer/pgbouncer.ini: transaction pooling, a pool of 20), "
+    "as a role that owns nothing and has the rights of `manage.py grant_app_role`, with "
+    "the compose file's settings for web and worker."
+)
 THINK_TIME_NOTE = (
     "Think time between a user's requests: professionals 2-5 s (7 in 10 requests an "
     "autosave, 2 a step partial, 1 the workspace page), printers 5-10 s, the manager 2-5 s."
@@ -82,7 +101,7 @@ def log(text: str) -> None:
 # --- the processes ------------------------------------------------------------------------
 
 
-def app_environment(database_url: str) -> dict[str, str]:
+def app_environment(database_url: str, *, print_in_worker: bool = False) -> dict[str, str]:
     """Production settings, but plain http on 127.0.0.1 and a throwaway secret."""
     env = {
         key: value
@@ -99,7 +118,7 @@ def app_environment(database_url: str) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         TWO_FACTOR_REQUIRED="true",
-        PRINT_IN_WORKER="false",
+        PRINT_IN_WORKER="true" if print_in_worker else "false",
         # No collectstatic into the shared tree: pages name their static files, but
         # locust, like a browser with a warm cache, fetches none.
         STATIC_MANIFEST="false",
@@ -165,14 +184,42 @@ class Gunicorn:
         raise RuntimeError(f"gunicorn did not answer /healthz within 60 s; see {self.logfile}")
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()  # gunicorn's graceful stop
-        try:
-            self.process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
+
+
+class PrintWorker:
+    """`manage.py db_worker`, as the compose file's worker runs it: makes the PDFs the
+    web requests queue when PRINT_IN_WORKER is on."""
+
+    def __init__(self, env: dict[str, str], logfile: Path) -> None:
+        self.env = env
+        self.logfile = logfile
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.logfile.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def stop(self) -> None:
+        stop_process(self.process)
+
+
+def stop_process(process: subprocess.Popen[bytes] | None) -> None:
+    """SIGTERM, the graceful stop of gunicorn and of db_worker; killed after 40 s."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def run_step(
@@ -183,7 +230,9 @@ def run_step(
     workdir: Path,
     seconds: float,
     warmup: float,
+    database_url: str,
     printers: int = PRINTERS,
+    print_in_worker: bool = False,
 ) -> dict[str, Any]:
     users = professionals + printers + MANAGERS
     spawn_rate = max(10, professionals // 10)
@@ -201,7 +250,8 @@ def run_step(
         "LOAD_PROFESSIONALS": str(professionals),
         "LOAD_PRINTERS": str(printers),
         "LOAD_SERVER_PID": str(server.process.pid),
-        "LOAD_DATABASE_URL": server.env["DATABASE_URL"],
+        "LOAD_DATABASE_URL": database_url,
+        "LOAD_PRINT_IN_WORKER": "true" if print_in_worker else "false",
     }
     command = [
         sys.executable, "-m", "locust", "--locustfile", str(LOCUSTFILE), "--headless",
@@ -270,6 +320,8 @@ def main() -> int:
     configs = configs_from(env)
     services = int(env.get("LOAD_SERVICES") or 10_000)
     printers = int(env.get("LOAD_PRINTERS") or PRINTERS)
+    print_in_worker = parse_flag(env.get("LOAD_PRINT_IN_WORKER"))
+    pooled = parse_pooler(env.get("LOAD_POOLER"))
     pg_server = (env.get("LOAD_PG_SERVER") or "postgres://postgres@127.0.0.1:5432").rstrip("/")
     results = Path(env.get("LOAD_RESULTS") or ROOT / "bench" / "results")
     database = f"brede_gesprek_load_{os.getpid()}"
@@ -279,14 +331,19 @@ def main() -> int:
     log(
         f"Load test: steps {steps} professionals (+{printers} printers, {MANAGERS} manager), "
         f"{seconds:.0f} s each after {warmup:.0f} s warm-up; gunicorn "
-        f"{', '.join(c.label for c in configs)}; logs in {workdir}"
+        f"{', '.join(c.label for c in configs)}"
+        f"{', printing in a worker' if print_in_worker else ''}"
+        f"{', through PgBouncer' if pooled else ''}; logs in {workdir}"
     )
     drop_leftovers(pg_server)
+    drop_leftover_roles(pg_server)
     admin_execute(pg_server, f'CREATE DATABASE "{database}"')
     ok = False
     gunicorn: Gunicorn | None = None
+    worker: PrintWorker | None = None
+    pooler: PgBouncer | None = None
     try:
-        app_env = app_environment(f"{pg_server}/{database}")
+        app_env = app_environment(f"{pg_server}/{database}", print_in_worker=print_in_worker)
         setup_log = workdir / "setup.log"
         run_checked(
             [sys.executable, "manage.py", "migrate", "--noinput"], app_env, "migrate", setup_log
@@ -302,6 +359,18 @@ def main() -> int:
             f"seed ({max(steps)} professionals, {services} services)",
             setup_log,
         )  # fmt: skip
+        web_env = app_env  # gunicorn's and the print worker's; migrations and seeds: app_env
+        if pooled:
+            pooler = PgBouncer(pg_server, database)
+            pooler.create_role()
+            run_checked(
+                [sys.executable, "manage.py", "grant_app_role", pooler.role],
+                app_env,
+                "grant_app_role",
+                setup_log,
+            )
+            pooler.start()
+            web_env = pooler.app_environment(app_env)
         # Each step runs every configuration in turn (the order rotating from step to
         # step), so a configuration is not favoured by a quiet quarter of an hour on a
         # shared machine: what else runs on it falls on all of them alike.
@@ -321,10 +390,13 @@ def main() -> int:
                 ]
                 run_checked(refresh, app_env, "", setup_log)
                 gunicorn = Gunicorn(
-                    config, app_env, workdir / f"gunicorn-{config.label.replace(':', '-')}.log"
+                    config, web_env, workdir / f"gunicorn-{config.label.replace(':', '-')}.log"
                 )
                 before = audit_size(pg_server, database)
                 gunicorn.start()
+                if print_in_worker:
+                    worker = PrintWorker(web_env, workdir / "db_worker.log")
+                    worker.start()
                 try:
                     step = run_step(
                         professionals=professionals,
@@ -333,10 +405,14 @@ def main() -> int:
                         workdir=workdir,
                         seconds=seconds,
                         warmup=warmup,
+                        database_url=f"{pg_server}/{database}",
                         printers=printers,
+                        print_in_worker=print_in_worker,
                     )
                 finally:
                     gunicorn.stop()
+                    if worker is not None:
+                        worker.stop()
                 step["audit"] = audit_growth(before, audit_size(pg_server, database), step)
                 by_config[config].append(step)
                 log(step_line(config, step))
@@ -369,6 +445,10 @@ def main() -> int:
                 "services": services,
                 "professionals_note": "that many professionals walking a 4D consult with autosave,",
                 "think_time_note": THINK_TIME_NOTE,
+                "database": DATABASE_POOLED if pooled else DATABASE_DIRECT,
+                "printing": (
+                    report.PRINTING_IN_WORKER if print_in_worker else report.PRINTING_IN_REQUEST
+                ),
                 "knee": f"{report.KNEE_ENDPOINT} p95 < {report.KNEE_P95_MS:.0f} ms, no errors",
             },
             "configs": config_results,
@@ -389,6 +469,11 @@ def main() -> int:
     finally:
         if gunicorn is not None:
             gunicorn.stop()
+        if worker is not None:
+            worker.stop()
+        if pooler is not None:
+            pooler.stop()
+            pooler.drop_role()
         admin_execute(pg_server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         if ok:
             shutil.rmtree(workdir, ignore_errors=True)

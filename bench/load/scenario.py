@@ -44,6 +44,10 @@ KAART_SEARCHES = {
 
 HTMX = {"HX-Request": "true"}
 STEP_SWAP = {**HTMX, "HX-Target": "step"}
+# With PRINT_IN_WORKER the print URL queues a job and sends the browser to its page,
+# whose status htmx asks for every second until the worker made the PDF.
+PRINT_STATUS_SWAP = {**HTMX, "HX-Target": "print-job-status"}
+PRINT_POLL_S = 1.0
 
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"')
 
@@ -130,6 +134,20 @@ def step_url(consult: str, slug: str) -> str:
 
 def plan_pdf_url(consult: str) -> str:
     return f"/consulten/{consult}/mijn-plan.pdf"
+
+
+def print_job_pdf_url(job_url: str) -> str:
+    """The finished PDF of the print job whose page is at `job_url`."""
+    return f"{job_url.rstrip('/')}.pdf"
+
+
+def print_job_state(html: str) -> str:
+    """ "ready", "failed" or "pending", as the job page's status says it."""
+    if 'id="print-job-open"' in html:
+        return "ready"
+    if 'id="print-job-retry"' in html:
+        return "failed"
+    return "pending"
 
 
 def autosave_url(consult: str, editable: Editable) -> str:

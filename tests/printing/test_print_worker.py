@@ -326,6 +326,32 @@ def test_a_job_no_worker_picks_up_counts_as_failed_after_two_minutes(in_worker, 
     assert "http-equiv" not in page
 
 
+def test_the_load_tests_printer_reads_the_job_page_as_it_is(in_worker, huisarts_a, plan):
+    """`make load` with LOAD_PRINT_IN_WORKER follows a print job with these helpers of
+    bench/load/scenario.py: a changed job page fails here, not in the next load run."""
+    from bench.load import scenario
+
+    client = client_for(huisarts_a)
+    queued = client.get(scenario.plan_pdf_url(str(plan.public_id)))
+    assert queued.status_code == 302
+    job_url = queued["Location"]
+
+    def state() -> str:
+        answer = client.get(job_url, headers=scenario.PRINT_STATUS_SWAP)
+        assert answer.status_code == 200
+        return scenario.print_job_state(answer.content.decode())
+
+    assert state() == "pending"
+    run_worker()
+    assert state() == "ready"
+    pdf = client.get(scenario.print_job_pdf_url(job_url))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert FIRST_GOAL in pdf_text(pdf.content)
+
+    PrintJob.objects.update(status=PrintStatus.FAILED, pdf=None)
+    assert state() == "failed"
+
+
 def test_erasing_the_patient_deletes_their_jobs_and_a_print_is_no_change(
     in_worker, huisarts_a, plan
 ):
