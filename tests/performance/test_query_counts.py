@@ -25,9 +25,8 @@ small world, which is measured first, once more before, to warm the caches.
 
 - test_query_counts_do_not_grow_with_the_data, the N+1 detector: the large world's
   count is at most the small world's, plus the allowance of ALLOWANCES for a probe
-  where a bounded growth is legitimate (never one per row). The queries of the known
-  N+1s in code this test may not change yet (KNOWN_N_PLUS_ONE) are left out, and
-  followed by a strict xfail each (test_known_n_plus_one).
+  where a bounded growth is legitimate (never one per row). An N+1 it finds is fixed,
+  not put aside.
 - test_the_detector_sees_a_dropped_prefetch: with select_related and
   prefetch_related switched off, the detector fails, so it cannot pass by measuring
   nothing.
@@ -122,35 +121,6 @@ EXCLUDED: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class KnownNPlusOne:
-    """A query per row found by this test in code that is not fixed yet. Its queries
-    (statements matching `statements`, in probes whose key matches `probes`) are left
-    out of test_query_counts_do_not_grow_with_the_data, so the probes still fail on
-    any other growth; test_known_n_plus_one is a strict xfail that flips once fixed."""
-
-    probes: str  # a regular expression on the probe's key
-    statements: str  # a regular expression on the SQL, with its values
-    where: str  # the code, and how to fix it
-
-    def applies_to(self, key: str) -> bool:
-        return re.search(self.probes, key) is not None
-
-    def matches(self, sql: str) -> bool:
-        return re.search(self.statements, sql) is not None
-
-
-# None at the moment (the patient's copy read each consult's recorded data and
-# findings one by one until ConversationModel.recorded_data_for() and findings_for()).
-# An entry looks like:
-#   "name": KnownNPlusOne(
-#       probes=r"^patient_copy\[",
-#       statements=r'FROM "(models_4d|kop|emboss|spinnenweb)_\w+"',
-#       where="the code that reads per row, and how to fix it",
-#   ),
-# With the dict empty, test_known_n_plus_one is skipped (an empty parameter set).
-KNOWN_N_PLUS_ONE: dict[str, KnownNPlusOne] = {}
-
 # Probes whose count may grow with the data by a bounded number of queries, with the
 # reason: key -> (extra queries allowed in the large world, why). Never a growth per
 # row: that is an N+1 to fix.
@@ -185,15 +155,9 @@ class Count:
     def queries(self) -> int:
         return len(self.sql)
 
-    def statements(self, key: str, *, known: bool = False) -> Counter[str]:
-        """The statements run, without their values: those of no known N+1 of the
-        probe, or (`known`) those of one."""
-        applicable = [n for n in KNOWN_N_PLUS_ONE.values() if n.applies_to(key)]
-        return Counter(
-            statement_of(sql)
-            for sql in self.sql
-            if any(n.matches(sql) for n in applicable) == known
-        )
+    def statements(self) -> Counter[str]:
+        """The statements run, without their values."""
+        return Counter(statement_of(sql) for sql in self.sql)
 
 
 @dataclass(frozen=True)
@@ -396,9 +360,9 @@ def _pairs(measured: Measured) -> Iterator[tuple[str, Count, Count]]:
         yield key, small[key], large[key]
 
 
-def _grown_statements(key: str, small: Count, large: Count, *, known: bool = False) -> list[str]:
-    before = small.statements(key, known=known)
-    after = large.statements(key, known=known)
+def _grown_statements(small: Count, large: Count) -> list[str]:
+    before = small.statements()
+    after = large.statements()
     grown = sorted(
         (
             (after[statement] - before[statement], statement)
@@ -410,11 +374,9 @@ def _grown_statements(key: str, small: Count, large: Count, *, known: bool = Fal
     return [f"    +{more}x {statement[:300]}" for more, statement in grown[:SHOWN_STATEMENTS]]
 
 
-def growth(key: str, small: Count, large: Count, *, known: bool = False) -> int:
-    """How many more queries the large world ran: of no known N+1, or (`known`) of one."""
-    return sum(large.statements(key, known=known).values()) - sum(
-        small.statements(key, known=known).values()
-    )
+def growth(small: Count, large: Count) -> int:
+    """How many more queries the large world ran."""
+    return large.queries - small.queries
 
 
 # --- the tests --------------------------------------------------------------------------
@@ -452,46 +414,21 @@ def test_no_server_error_and_the_same_answer_in_both_worlds(measured: Measured) 
 
 def test_query_counts_do_not_grow_with_the_data(measured: Measured) -> None:
     """The N+1 detector: ten times the consults, goals, services, patients, ... and
-    not one query more (save a documented, bounded allowance, and the queries of the
-    known N+1s, which test_known_n_plus_one follows)."""
+    not one query more (save a documented, bounded allowance)."""
     grown = []
     for key, small, large in _pairs(measured):
         allowed = ALLOWANCES.get(key, (0, ""))[0]
-        more = growth(key, small, large)
+        more = growth(small, large)
         if more > allowed:
             grown.append(
                 f"{key}: {more} more queries in the large world than in the small one "
                 f"({small.queries} and {large.queries}; allowed: {allowed} more); the "
-                "statements that grew:\n" + "\n".join(_grown_statements(key, small, large))
+                "statements that grew:\n" + "\n".join(_grown_statements(small, large))
             )
     assert not grown, (
         "The number of queries grows with the data (an N+1: prefetch or select the "
         "related rows, or read them in one query):\n" + "\n".join(grown)
     )
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=n.where)
-        )
-        for name, n in sorted(KNOWN_N_PLUS_ONE.items())
-    ],
-)
-def test_known_n_plus_one(measured: Measured, name: str) -> None:
-    """Fails (as expected) while the known N+1 is there; passes, and so fails the
-    strict xfail, once it is fixed: then remove it from KNOWN_N_PLUS_ONE (and
-    regenerate the budget, which drops with it)."""
-    known = KNOWN_N_PLUS_ONE[name]
-    probes = [key for key, _small, _large in _pairs(measured) if known.applies_to(key)]
-    assert probes, f"{name} applies to no probe"
-    grown = [
-        f"{key}: +{more}\n" + "\n".join(_grown_statements(key, small, large, known=True))
-        for key, small, large in _pairs(measured)
-        if known.applies_to(key) and (more := growth(key, small, large, known=True)) > 0
-    ]
-    assert not grown, f"{name} is still there: {known.where}\n" + "\n".join(grown)
 
 
 def test_the_detector_sees_a_dropped_prefetch(
@@ -519,7 +456,7 @@ def test_the_detector_sees_a_dropped_prefetch(
     for key in keys:
         small, large = counts["small"][key], counts["large"][key]
         assert small.status == large.status == 200, (key, small.error, large.error)
-        assert growth(key, small, large) > 10, (
+        assert growth(small, large) > 10, (
             f"{key}: without select_related and prefetch_related, {small.queries} queries "
             f"in the small world and {large.queries} in the large one: the detector sees "
             "no N+1"
