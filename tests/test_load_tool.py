@@ -29,6 +29,7 @@ from bench.load.configs import (
     parse_pooler,
     parse_steps,
 )
+from consult.models import Consult
 
 ROOT = Path(__file__).resolve().parents[1]
 HAS_LOCUST = importlib.util.find_spec("locust") is not None
@@ -135,7 +136,8 @@ def test_the_load_tests_app_connects_through_pgbouncer_as_a_role_that_owns_nothi
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
     settings = connection.settings_dict
-    server = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
+    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
+    server = f"postgres://{settings['USER']}@{host}:{port}"
     pooler = PgBouncer(server, settings["NAME"])
     pooler.create_role()
     try:
@@ -356,32 +358,41 @@ def log_in(account: scenario.Account) -> Client:
 
 @pytest.mark.django_db
 def test_seeded_users_walk_the_load_scenario_through_the_app() -> None:
+    from bench.load.consults import MODELS
     from bench.load.seed import refresh, seed
 
-    accounts = seed(professionals=2, printers=1, managers=1)
+    accounts = seed(professionals=len(MODELS), printers=1, managers=1)
     by_role = scenario.load_accounts_from_json(scenario.accounts_to_json(accounts))
-    assert [len(by_role[role]) for role in ("professional", "printer", "manager")] == [2, 1, 1]
+    assert [len(by_role[role]) for role in ("professional", "printer", "manager")] == [4, 1, 1]
 
+    # One professional per model, each typing in every field of theirs and walking
+    # every step of their model.
+    walked = []
+    for professional in by_role["professional"]:
+        client = log_in(professional)
+        page = client.get(scenario.workspace_url(professional.consult))
+        assert page.status_code == 200
+        walked.append(Consult.objects.get(public_id=professional.consult).model_slug)
+        csrf = scenario.csrf_from_html(page.content.decode())
+        assert professional.editables
+        for number, editable in enumerate(professional.editables * 2):
+            value = scenario.typed(editable.value, number, editable.max_length)
+            answer = client.post(
+                scenario.autosave_url(professional.consult, editable),
+                scenario.autosave_form(editable, value),
+                headers=scenario.autosave_headers(csrf),
+            )
+            assert answer.status_code == 200, (editable.kind, answer.content.decode())
+            scenario.saved(editable, value)
+        assert len(professional.steps) >= 4
+        for slug in professional.steps:
+            answer = client.get(
+                scenario.step_url(professional.consult, slug), headers=scenario.STEP_SWAP
+            )
+            assert answer.status_code == 200, slug
+            assert b"<html" not in answer.content, f"{slug}: the whole page, not the step"
+    assert walked == list(MODELS)
     professional = by_role["professional"][0]
-    client = log_in(professional)
-    page = client.get(scenario.workspace_url(professional.consult))
-    assert page.status_code == 200
-    csrf = scenario.csrf_from_html(page.content.decode())
-    for number, editable in enumerate(professional.editables * 2):
-        value = scenario.typed(editable.value, number, editable.max_length)
-        answer = client.post(
-            scenario.autosave_url(professional.consult, editable),
-            scenario.autosave_form(editable, value),
-            headers=scenario.autosave_headers(csrf),
-        )
-        assert answer.status_code == 200, answer.content.decode()
-        scenario.saved(editable, value)
-    for slug in scenario.STEP_SLUGS:
-        answer = client.get(
-            scenario.step_url(professional.consult, slug), headers=scenario.STEP_SWAP
-        )
-        assert answer.status_code == 200, slug
-        assert b"<html" not in answer.content, f"{slug}: the whole page, not the step"
 
     # The next step's users start from what is stored: a save from there is no conflict.
     typed_here = {e.record_id: (e.version, e.value) for e in professional.editables}

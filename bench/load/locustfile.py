@@ -1,9 +1,10 @@
 """The load test's users, for locust (started by run_load.py, one locust process per
 step, in a process of its own beside gunicorn):
 
-- Professional: walks a 4D consult. Autosaves 7 times in 10 requests (a field after a
-  pause in typing), else a step partial as htmx asks for it (2 in 10) or the whole
-  workspace page (1 in 10). Think time 2 to 5 s between requests: a professional who
+- Professional: walks a consult of one of the four models (seed.py's, in turn).
+  Autosaves 7 times in 10 requests (a field after a pause in typing), else the next
+  step of the model as htmx asks for it (2 in 10) or the whole workspace page (1 in
+  10). Think time 2 to 5 s between requests: a professional who
   types in the consult while talking with the patient.
 - Printer (2): prints a patient's plan as PDF every 5 to 10 s. 200 professionals
   with consults of some 15 minutes finish about 0.22 consults a second; two printers
@@ -116,7 +117,7 @@ class Professional(LoggedIn):
     def on_start(self) -> None:
         super().on_start()
         self.keystrokes = 0
-        self.step = random.choice(scenario.STEP_SLUGS)
+        self.step = random.choice(self.account.steps)
         self.workspace_page()
 
     @task(7)
@@ -138,8 +139,8 @@ class Professional(LoggedIn):
 
     @task(2)
     def step_partial(self) -> None:
-        index = scenario.STEP_SLUGS.index(self.step)
-        self.step = scenario.STEP_SLUGS[(index + 1) % len(scenario.STEP_SLUGS)]
+        steps = self.account.steps
+        self.step = steps[(steps.index(self.step) + 1) % len(steps)]
         self.client.get(
             scenario.step_url(self.account.consult, self.step),
             headers=scenario.STEP_SWAP,

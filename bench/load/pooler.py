@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bench.load.database import admin_execute
 
@@ -75,9 +76,11 @@ class PgBouncer:
 
     def start(self) -> None:
         ini = REPOSITORY_INI.read_text(encoding="utf-8")
+        postgres = urlsplit(self.server)
         replacements = {
             "host=db port=5432 dbname=brede_gesprek": (
-                f"host=127.0.0.1 port=5432 dbname={self.database}"
+                f"host={postgres.hostname or '127.0.0.1'} port={postgres.port or 5432} "
+                f"dbname={self.database}"
             ),
             "listen_addr = 0.0.0.0": "listen_addr = 127.0.0.1",
             "listen_port = 6432": f"listen_port = {self.port}",

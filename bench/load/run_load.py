@@ -2,8 +2,9 @@
 
 1. A PostgreSQL database of this run's own (brede_gesprek_load_<pid>, on
    LOAD_PG_SERVER, default postgres://postgres@127.0.0.1:5432), migrated and filled by
-   seed.py: professionals with a 4D consult under way, two printers, a practice
-   manager, the demo's sociale kaart and LOAD_SERVICES (10,000) generated services.
+   seed.py: professionals with a consult under way (the four models in turn, or
+   LOAD_MODELS), two printers, a practice manager, the demo's sociale kaart and
+   LOAD_SERVICES (10,000) generated services.
 2. gunicorn with the production settings (gunicorn.conf.py), DEBUG off, two-factor
    login required, plain http on 127.0.0.1.
 3. Per step, a locust process of its own (bench/load/locustfile.py) with that many
@@ -22,6 +23,8 @@ Environment (all optional):
   LOAD_CONFIGS="sync:2 sync:3 gthread:2x4"  gunicorn configurations to compare
                                 (class:workers[xthreads]); default gunicorn.conf.py's,
                                 or LOAD_WORKER_CLASS / LOAD_WORKERS / LOAD_THREADS
+  LOAD_MODELS=4d,spinnenweb,kop,emboss
+                                the models of the professionals' consults, in turn
   LOAD_SERVICES=10000           generated services on the shared sociale kaart
   LOAD_PRINTERS=2               users printing plans (more: a busier printing hour)
   LOAD_PRINT_IN_WORKER=false    true: the app prints in a worker (PRINT_IN_WORKER on,
@@ -63,6 +66,7 @@ from bench.load.configs import (  # noqa: E402
     parse_pooler,
     parse_steps,
 )
+from bench.load.consults import parse_models  # noqa: E402
 from bench.load.database import (  # noqa: E402
     admin_execute,
     audit_growth,
@@ -322,6 +326,7 @@ def main() -> int:
     printers = int(env.get("LOAD_PRINTERS") or PRINTERS)
     print_in_worker = parse_flag(env.get("LOAD_PRINT_IN_WORKER"))
     pooled = parse_pooler(env.get("LOAD_POOLER"))
+    models = parse_models(env.get("LOAD_MODELS"))
     pg_server = (env.get("LOAD_PG_SERVER") or "postgres://postgres@127.0.0.1:5432").rstrip("/")
     results = Path(env.get("LOAD_RESULTS") or ROOT / "bench" / "results")
     database = f"brede_gesprek_load_{os.getpid()}"
@@ -329,7 +334,8 @@ def main() -> int:
     started = datetime.now().astimezone()
     load_start = machine.load_average()
     log(
-        f"Load test: steps {steps} professionals (+{printers} printers, {MANAGERS} manager), "
+        f"Load test: steps {steps} professionals ({', '.join(models)}; +{printers} printers, "
+        f"{MANAGERS} manager), "
         f"{seconds:.0f} s each after {warmup:.0f} s warm-up; gunicorn "
         f"{', '.join(c.label for c in configs)}"
         f"{', printing in a worker' if print_in_worker else ''}"
@@ -353,7 +359,8 @@ def main() -> int:
             [
                 sys.executable, str(HERE / "seed.py"), "--professionals", str(max(steps)),
                 "--printers", str(printers), "--managers", str(MANAGERS),
-                "--services", str(services), "--out", str(accounts),
+                "--services", str(services), "--models", ",".join(models),
+                "--out", str(accounts),
             ],
             app_env,
             f"seed ({max(steps)} professionals, {services} services)",
@@ -443,7 +450,10 @@ def main() -> int:
                 "printers": printers,
                 "managers": MANAGERS,
                 "services": services,
-                "professionals_note": "that many professionals walking a 4D consult with autosave,",
+                "professionals_note": (
+                    f"that many professionals walking consults ({', '.join(models)}, in turn) "
+                    "with autosave,"
+                ),
                 "think_time_note": THINK_TIME_NOTE,
                 "database": DATABASE_POOLED if pooled else DATABASE_DIRECT,
                 "printing": (

@@ -19,17 +19,6 @@ LOGIN_PATH = "/inloggen/"
 CODE_PATH = "/inloggen/code/"
 KAART_PATH = "/sociale-kaart/"
 
-# The steps of the 4D model, in order, as the workspace asks for them (htmx swaps #step).
-STEP_SLUGS = (
-    "introductie",
-    "lichaam",
-    "geest",
-    "sociaal",
-    "maatschappelijk",
-    "verbanden",
-    "prioriteiten",
-    "plan",
-)
 # The manager's searches: text only, text with three filters (bench/search.py's), a typo.
 KAART_SEARCHES = {
     "kaart: search": {"q": "schulden"},
@@ -72,6 +61,7 @@ class Account:
     password: str
     totp_key: str  # the authenticator's secret, hex, as TOTPDevice.key stores it
     consult: str = ""
+    steps: list[str] = field(default_factory=list)  # its model's steps, in order
     editables: list[Editable] = field(default_factory=list)
     services: list[str] = field(default_factory=list)
 

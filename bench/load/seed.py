@@ -1,13 +1,13 @@
 """The load test's data: the demo's sociale kaart and practices, a region's worth of
 generated services, and the accounts locust logs in with. Each professional has a
-linked authenticator, a patient who consented and a 4D consult under way (an entry in
-each domain, a connection, the question for help); each printer a consult with a plan
-of goals and agreements; the practice manager the care group's shared map.
+linked authenticator, a patient who consented and a consult under way, of the four
+models in turn (consults.py); each printer a consult with a plan of goals and
+agreements; the practice manager the care group's shared map.
 
 Run by run_load.py in a process with the load test's settings (DATABASE_URL of its
 own database), after `manage.py migrate`:
 
-    python bench/load/seed.py --professionals 200 --out accounts.json
+    python bench/load/seed.py --professionals 200 [--models 4d,kop] --out accounts.json
     python bench/load/seed.py --refresh --out accounts.json   (before each step)
 """
 
@@ -20,21 +20,23 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.load.scenario import Account, Editable, accounts_to_json, load_accounts  # noqa: E402
+from bench.load.consults import MODELS, consult_under_way, parse_models  # noqa: E402
+from bench.load.scenario import Account, accounts_to_json, load_accounts  # noqa: E402
 
 PASSWORD = "load-test-password-2026"  # accounts of a throwaway database
 PROFESSIONALS_PER_PRACTICE = 5
-ENTRIES = (
-    ("lichaam", "speelt", "Hoofdpijn, bijna elke dag"),
-    ("geest", "speelt", "Somber, veel piekeren"),
-    ("sociaal", "helpt", "Mijn zus luistert"),
-    ("maatschappelijk", "speelt", "Schulden, brieven maak ik niet meer open"),
-)
-GOALS, AGREEMENTS_PER_GOAL = 3, 2
 
 
-def seed(*, professionals: int, printers: int = 2, managers: int = 1, services: int = 0) -> list:
-    """Create the data (Django must be set up) and return the accounts."""
+def seed(
+    *,
+    professionals: int,
+    printers: int = 2,
+    managers: int = 1,
+    services: int = 0,
+    models: tuple[str, ...] = MODELS,
+) -> list:
+    """Create the data (Django must be set up) and return the accounts. The
+    professionals' consults are of `models`, in turn."""
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.utils import timezone
@@ -113,7 +115,7 @@ def seed(*, professionals: int, printers: int = 2, managers: int = 1, services: 
                     patient=patient, given_on=date(2026, 1, 1), given_to=user, recorded_by=user
                 )
 
-    accounts = []
+    accounts: list[Account] = []
     for kind, user in people:
         account = Account(
             role=kind,
@@ -124,56 +126,13 @@ def seed(*, professionals: int, printers: int = 2, managers: int = 1, services: 
         if kind == "manager":
             account.services = service_ids
         else:
-            account.consult, account.editables = _consult_under_way(user, plan=kind == "printer")
+            model = "4d" if kind == "printer" else models[len(accounts) % len(models)]
+            account.consult, account.steps, account.editables = consult_under_way(
+                user, model, plan=kind == "printer"
+            )
         accounts.append(account)
     analyze()
     return accounts
-
-
-def _consult_under_way(user, *, plan: bool) -> tuple[str, list[Editable]]:
-    """A 4D consult of the user's patient, as far as a professional gets in the first
-    minutes; with a plan of goals and agreements for a printer. Through the services,
-    so the audit trail has it too."""
-    from consult.access import Actor
-    from consult.models import Patient
-    from consult.services.consults import consult_start
-    from consult.services.plans import agreement_add, goal_add
-    from models_4d.models import FourDSheet
-    from models_4d.services import connection_add, entry_add
-
-    actor = Actor(user=user, client_address="127.0.0.1")
-    patient = Patient.objects.get(practice=user.practice, his_number=str(user.pk))
-    consult = consult_start(actor=actor, patient=patient, model_slug="4d")
-    entries = [
-        entry_add(actor=actor, consult=consult, domain=domain, kind=kind, text=text)
-        for domain, kind, text in ENTRIES
-    ]
-    connection_add(actor=actor, consult=consult, cause=entries[3], effect=entries[1])
-    sheet = FourDSheet.objects.get(consult=consult)
-    sheet.help_question = "Ik wil van de hoofdpijn af"
-    sheet.save(update_fields=["help_question"])
-    if plan:
-        for number in range(GOALS):
-            goal = goal_add(
-                actor=actor, consult=consult, text=f"Doel {number + 1}", domain="4d:geest"
-            )
-            for item in range(AGREEMENTS_PER_GOAL):
-                agreement_add(actor=actor, consult=consult, goal=goal, what=f"Afspraak {item + 1}")
-    editables = [
-        Editable("4d_entry", str(entry.public_id), "text", entry.version, entry.text, 300)
-        for entry in entries
-    ]
-    editables.append(
-        Editable(
-            "4d_sheet",
-            str(sheet.public_id),
-            "help_question",
-            sheet.version,
-            sheet.help_question,
-            500,
-        )
-    )
-    return str(consult.public_id), editables
 
 
 def refresh(accounts: list[Account]) -> None:
@@ -198,6 +157,9 @@ def main() -> int:
         help="update --out's versions and values from the database",
     )
     parser.add_argument("--professionals", type=int, default=0)
+    parser.add_argument(
+        "--models", default="", help="the professionals' models, in turn (default all four)"
+    )
     parser.add_argument("--printers", type=int, default=2)
     parser.add_argument("--managers", type=int, default=1)
     parser.add_argument(
@@ -220,6 +182,7 @@ def main() -> int:
         printers=args.printers,
         managers=args.managers,
         services=args.services,
+        models=parse_models(args.models),
     )
     Path(args.out).write_text(accounts_to_json(accounts), encoding="utf-8")
     return 0
