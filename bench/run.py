@@ -4,10 +4,12 @@ eight goals and three agreements each: the autosave of one field, a step partial
 4D connections step, as htmx asks for it) and the whole workspace page, each beside a
 bare view that reads one row and writes one row (bench/urls.py), interleaved in the
 same run. Then the workspace page once more with a plan of 50 goals and 200
-agreements, far more than a consult holds, to show how it grows.
+agreements, far more than a consult holds, to show how it grows. Then the heaviest
+step of each of the other three models (OTHER_STEPS), in a consult as far as the load
+test's professionals get (bench/load/consults.py), beside the bare view again.
 
-Targets: autosave <= 1.3x, step partial <= 2x, workspace page <= 4x the bare view;
-the page with 50 goals under a quarter of a second.
+Targets: autosave <= 1.3x, step partial <= 2x (every model's), workspace page <= 4x
+the bare view; the page with 50 goals under a quarter of a second.
 Run alone with `uv run --frozen python bench/run.py` (SQLite) or with DATABASE_URL
 set to a PostgreSQL server; `make bench` runs it with the others."""
 
@@ -18,17 +20,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import consenting_patient, logged_in_client  # sets Django up first
 
 # isort: split
+from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
 from bench import harness
+from consult.models import Goal
 
 ROUNDS = harness.rounds(300)
 BUDGET_S = 30.0  # the workspace page's timed rounds stop after about half a minute
 GOALS, AGREEMENTS_PER_GOAL = 8, 3
 LARGE_GOALS, LARGE_AGREEMENTS_PER_GOAL = 50, 4
 LARGE_PLAN_TARGET_MS = 250.0
-FIGURES = ("autosave", "step_partial", "workspace_page", "workspace_page_50_goals")
+# The slowest step of each other model as a step partial (timed step by step, 3 Dec).
+OTHER_STEPS = {"spinnenweb": "scores", "kop": "schema", "emboss": "voorbereiden"}
+OTHER_FIGURES = tuple(f"step_partial_{model}_{slug}" for model, slug in OTHER_STEPS.items())
+FIGURES = (
+    "autosave",
+    "step_partial",
+    "workspace_page",
+    "workspace_page_50_goals",
+    *OTHER_FIGURES,
+)
 ENTRY_TEXTS = {
     "lichaam": ["Slecht slapen", "Hoofdpijn", "Fietst weer"],
     "geest": ["Piekeren over geld", "Somber", "Kan relativeren"],
@@ -162,10 +175,37 @@ def measure_large_plan() -> None:
     )
 
 
+def measure_other_models() -> None:
+    from bench.load.consults import consult_under_way
+    from bench.load.scenario import STEP_SWAP, step_url
+
+    figures = []
+    for model, slug in OTHER_STEPS.items():
+        user, patient = consenting_patient(f"bench-{model}@praktijk.example", his_number=model)
+        consult, _steps, _editables = consult_under_way(user, patient, model, plan=True)
+        client = logged_in_client(user)
+        url = step_url(consult, slug)
+
+        def step(client: Client = client, url: str = url) -> None:
+            response = client.get(url, headers=STEP_SWAP)
+            assert response.status_code == 200, response.status_code
+
+        figures.append(harness.Figure(f"step_partial_{model}_{slug}", step, target_ratio=2.0))
+    goal = Goal.objects.filter(plan__patient=patient).first()
+    assert goal is not None
+
+    def bare() -> None:
+        response = client.post(f"/bench/bare/{goal.pk}/", {"text": "Doel"})
+        assert response.status_code == 200, response.status_code
+
+    harness.measure_group("bare_view", bare, figures, ROUNDS)
+
+
 def measure_all() -> None:
     with harness.bench_database(), override_settings(ROOT_URLCONF="bench.urls", DEBUG=False):
         measure()
         harness.attempt(["workspace_page_50_goals"], measure_large_plan)
+        harness.attempt(OTHER_FIGURES, measure_other_models)
 
 
 if __name__ == "__main__":

@@ -38,17 +38,16 @@ def parse_models(text: str | None) -> tuple[str, ...]:
 
 
 def consult_under_way(
-    user: Any, model_slug: str, *, plan: bool
+    user: Any, patient: Any, model_slug: str, *, plan: bool
 ) -> tuple[str, list[str], list[Editable]]:
-    """(the consult's public id, the model's step slugs, the editables)."""
+    """The user's consult with the patient: (its public id, the model's step slugs,
+    the editables)."""
     from consult.access import Actor
-    from consult.models import Patient
     from consult.registry import get_conversation_model
     from consult.services.consults import consult_start
     from consult.services.plans import agreement_add, goal_add
 
     actor = Actor(user=user, client_address="127.0.0.1")
-    patient = Patient.objects.get(practice=user.practice, his_number=str(user.pk))
     consult = consult_start(actor=actor, patient=patient, model_slug=model_slug)
     editables = BUILDERS[model_slug](actor, consult)
     if plan:

@@ -127,8 +127,9 @@ def seed(
             account.services = service_ids
         else:
             model = "4d" if kind == "printer" else models[len(accounts) % len(models)]
+            patient = Patient.objects.get(practice=user.practice, his_number=str(user.pk))
             account.consult, account.steps, account.editables = consult_under_way(
-                user, model, plan=kind == "printer"
+                user, patient, model, plan=kind == "printer"
             )
         accounts.append(account)
     analyze()
