@@ -11,6 +11,7 @@ before. tests/consult/test_form_rendering.py renders every form of the project b
 ways and fails on any difference."""
 
 from collections.abc import Callable, Mapping
+from html import escape
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
@@ -23,6 +24,8 @@ type Writer = Callable[[Mapping[str, Any]], str]
 
 def _text(value: Any) -> str:
     """What `{{ value }}` prints: localised, escaped unless marked safe."""
+    if type(value) is str:  # the common case, escaped as django.utils.html.escape does
+        return escape(value)
     if isinstance(value, SafeString):
         return value
     if not isinstance(value, str):
@@ -32,7 +35,10 @@ def _text(value: Any) -> str:
 
 def _formatted(value: Any) -> str:
     """What `{{ value|stringformat:'s' }}` prints."""
-    return str(conditional_escape(str(value)))
+    text = str(value)
+    if type(text) is str:
+        return escape(text)
+    return str(conditional_escape(text))
 
 
 def _attrs(attrs: Mapping[str, Any]) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,6 +43,12 @@ from emboss.domains import BY_KEY, DOMAINS
 from emboss.forms import CheckForm, EvaluationForm, HomeMarkForm, MarkForm, ScaleForm, SheetForm
 from emboss.models import Card, EmbossSheet, GoalEvaluation
 from emboss.record import evaluations_of, findings_of, marks_in_order
+
+# What each step shows, besides its own rows: the card drawn, the sheet's fields, the
+# goals still open.
+CARD_STEPS = frozenset({"voorbereiden", "gesprek", "prioriteiten"})
+SHEET_STEPS = frozenset({"gesprek", "prioriteiten", "vastleggen", "aan-de-slag", "evalueren"})
+GOAL_STEPS = frozenset({"doelen", "aan-de-slag", "evalueren"})
 
 
 @dataclass(frozen=True)
@@ -97,24 +104,30 @@ class EmbossModel(ConversationModel):
         return f"emboss/steps.html#{step.slug}"
 
     def step_context(self, *, consult: Consult, step: Step, actor: Actor) -> dict[str, Any]:
-        sheet = services.sheet_of(consult)
-        card = services.card_of(consult)
-        sheet_form = autosave_form(
-            SheetForm(instance=sheet, prefix=str(sheet.public_id)),
-            consult=consult,
-            kind="emboss_sheet",
-            record=sheet,
-        )
-        context: dict[str, Any] = {
-            "sheet": sheet,
-            "sheet_form": sheet_form,
-            "card_chart": card_svg(card, _("The conversation card")),
-        }
-        goals = list(
-            Goal.objects.active()
-            .filter(plan__patient_id=consult.patient_id, reached_on__isnull=True)
-            .select_related("scale")
-            .order_by("position", "created_at")
+        # Each step reads only what it shows: a step is asked for at every click.
+        context: dict[str, Any] = {}
+        if step.slug in CARD_STEPS:
+            card = services.card_of(consult)
+            prefetch_related_objects([card], "marks")
+            context["card_chart"] = card_svg(card, _("The conversation card"))
+        if step.slug in SHEET_STEPS:
+            sheet = services.sheet_of(consult)
+            context["sheet"] = sheet
+            context["sheet_form"] = autosave_form(
+                SheetForm(instance=sheet, prefix=str(sheet.public_id)),
+                consult=consult,
+                kind="emboss_sheet",
+                record=sheet,
+            )
+        goals = (
+            list(
+                Goal.objects.active()
+                .filter(plan__patient_id=consult.patient_id, reached_on__isnull=True)
+                .select_related("scale")
+                .order_by("position", "created_at")
+            )
+            if step.slug in GOAL_STEPS
+            else []
         )
         if step.slug == "voorbereiden":
             home = services.home_card_for(consult)

@@ -29,7 +29,9 @@ from emboss.models import (
 
 
 def sheet_of(consult: Consult) -> EmbossSheet:
-    return EmbossSheet.objects.get_or_create(consult=consult)[0]
+    sheet = EmbossSheet.objects.get_or_create(consult=consult)[0]
+    sheet.consult = consult  # its form asks for the practice: no query for it
+    return sheet
 
 
 def card_of(consult: Consult) -> Card:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -99,30 +99,25 @@ class SpinnenwebModel(ConversationModel):
         return f"spinnenweb/steps.html#{step.slug}"
 
     def step_context(self, *, consult: Consult, step: Step, actor: Actor) -> dict[str, Any]:
+        # Each step reads only what it shows: a step is asked for at every click.
         web = services.web_of(consult)
-        sheet = services.sheet_of(consult)
-        home = services.home_web_for(consult)
+        prefetch_related_objects([web], "dimensions")
         dimensions = {d.key: d for d in web.dimensions.all()}
         together = radar_of(web, _("Together, now"))
-        context: dict[str, Any] = {
-            "web": web,
-            "home_web": home,
-            "home_chart": render_radar_svg(
-                [together, radar_of(home, web_label(home))],
-                title=_("The patient's own web beside the web filled in together"),
+        context: dict[str, Any] = {"web": web}
+        if step.slug == "introductie":
+            home = services.home_web_for(consult)
+            context["home_web"] = home
+            context["home_chart"] = (
+                render_radar_svg(
+                    [together, radar_of(home, web_label(home))],
+                    title=_("The patient's own web beside the web filled in together"),
+                )
+                if home
+                else ""
             )
-            if home
-            else "",
-            "chart": render_radar_svg([together], title=_("The web filled in together")),
-            "sheet_form": autosave_form(
-                SheetForm(instance=sheet, prefix=str(sheet.public_id)),
-                consult=consult,
-                kind="web_sheet",
-                record=sheet,
-            ),
-            "sheet": sheet,
-        }
         if step.slug == "scores":
+            context["chart"] = render_radar_svg([together], title=_("The web filled in together"))
             context["rows"] = [
                 DimensionRow(
                     dimension=d,
@@ -139,7 +134,15 @@ class SpinnenwebModel(ConversationModel):
                 for d in DIMENSIONS
             ]
         if step.slug in {"gesprek", "plan"}:
-            context["comparison"] = self.chart_svg(consult)
+            sheet = services.sheet_of(consult)
+            context["sheet"] = sheet
+            context["sheet_form"] = autosave_form(
+                SheetForm(instance=sheet, prefix=str(sheet.public_id)),
+                consult=consult,
+                kind="web_sheet",
+                record=sheet,
+            )
+            context["comparison"] = _comparison_svg(consult, web)
             context["talk_about"] = [
                 BY_KEY[key].name for key, d in dimensions.items() if d.talk and key in BY_KEY
             ]
@@ -151,18 +154,7 @@ class SpinnenwebModel(ConversationModel):
         web = services.web_of(consult) if consult.finished_at is None else _together(consult)
         if web is None:
             return ""
-        webs = [radar_of(web, _("Now, together, %(date)s") % {"date": f"{web.filled_on:%d-%m-%Y}"})]
-        home = services.home_web_for(consult)
-        if home is not None:
-            webs.append(radar_of(home, web_label(home)))
-        before = earlier_web(consult)
-        if before is not None:
-            webs.append(
-                radar_of(
-                    before, _("Last time, %(date)s") % {"date": f"{before.filled_on:%d-%m-%Y}"}
-                )
-            )
-        return render_radar_svg(webs, title=_("My spider web"))
+        return _comparison_svg(consult, web)
 
     def what_matters(self, consult: Consult) -> list[str]:
         sheet = WebSheet.objects.filter(consult=consult).first()
@@ -323,6 +315,21 @@ def _sheets_of(consult_ids: Sequence[int]) -> dict[int, WebSheet]:
     return {
         sheet.consult_id: sheet for sheet in WebSheet.objects.filter(consult_id__in=consult_ids)
     }
+
+
+def _comparison_svg(consult: Consult, web: Web) -> str:
+    """The web of this consult over the patient's own web from home and the web of
+    last time, where there are."""
+    webs = [radar_of(web, _("Now, together, %(date)s") % {"date": f"{web.filled_on:%d-%m-%Y}"})]
+    home = services.home_web_for(consult)
+    if home is not None:
+        webs.append(radar_of(home, web_label(home)))
+    before = earlier_web(consult)
+    if before is not None:
+        webs.append(
+            radar_of(before, _("Last time, %(date)s") % {"date": f"{before.filled_on:%d-%m-%Y}"})
+        )
+    return render_radar_svg(webs, title=_("My spider web"))
 
 
 def _together(consult: Consult) -> Web | None:
