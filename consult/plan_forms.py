@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +21,7 @@ from consult.models import (
     ReferralStatus,
     Versioned,
 )
+from consult.templatetags.paths import path_to
 from sociale_kaart.validators import normalise_phone
 
 
@@ -30,10 +30,7 @@ def autosave_form[F: forms.BaseForm](
 ) -> F:
     """Wire a bound or unbound edit form to the autosave endpoint: every field posts
     only itself and the record's version."""
-    url = reverse(
-        "autosave",
-        kwargs={"consult_id": consult.public_id, "kind": kind, "record_id": record.public_id},
-    )
+    url = path_to("autosave", consult_id=consult.public_id, kind=kind, record_id=record.public_id)
     version_name = form.add_prefix("version")
     for name, field in form.fields.items():
         field.widget.attrs.update(
