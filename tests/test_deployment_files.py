@@ -12,8 +12,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import tempfile
-import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -569,96 +567,63 @@ print(json.dumps({
 
 
 @pytest.mark.skipif(
-    shutil.which("pgbouncer") is None or shutil.which("psql") is None,
-    reason="needs pgbouncer and psql (apt-get install pgbouncer postgresql-client)",
+    shutil.which("pgbouncer") is None, reason="needs pgbouncer (apt-get install pgbouncer)"
 )
 def test_the_app_works_through_pgbouncer_with_the_repositorys_config() -> None:
     """docker/pgbouncer/pgbouncer.ini, pointed at the PostgreSQL on 127.0.0.1 instead of
-    db: the app's audited writes (the chain's pg_advisory_xact_lock), the chain's
-    check and a QuerySet.iterator() all work through transaction pooling, with the
-    settings compose gives web and worker. Migrations go to PostgreSQL directly, as
-    the migrate service does."""
-    import socket
+    db (bench/load/pooler.py, as the load test runs it): the app, as its own role with
+    the settings compose gives web and worker, does audited writes (the chain's
+    pg_advisory_xact_lock), checks the chain and runs a QuerySet.iterator() through
+    transaction pooling. Migrations go to PostgreSQL directly, as the migrate service
+    does."""
+    from bench.load.database import admin_execute
+    from bench.load.pooler import APP_SETTINGS, PgBouncer
 
-    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-qAt"]
-    if subprocess.run([*psql, "-c", "SELECT 1"], capture_output=True, check=False).returncode:
+    server = "postgres://postgres@127.0.0.1:5432"
+    try:
+        admin_execute(server, "SELECT 1")
+    except Exception:
         pytest.skip("no PostgreSQL on 127.0.0.1")
-    database = f"bg_pgbouncer_{os.getpid()}"
-    # PgBouncer refuses to run as root; as root, it runs as postgres (-u), which must
-    # read its files: a directory of its own, not pytest's private one.
-    as_user = ["-u", "postgres"] if os.geteuid() == 0 else []
-    tmp_path = Path(tempfile.mkdtemp(prefix="bg_pgbouncer_"))
-    tmp_path.chmod(0o755)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    ini = (PGBOUNCER / "pgbouncer.ini").read_text(encoding="utf-8")
-    assert "host=db port=5432 dbname=brede_gesprek" in ini
-    ini = ini.replace(
-        "host=db port=5432 dbname=brede_gesprek", f"host=127.0.0.1 port=5432 dbname={database}"
+    web = environment(service("web"))
+    assert {key: web.get(key) for key in APP_SETTINGS} == APP_SETTINGS, (
+        "bench/load/pooler.py's APP_SETTINGS must be what compose gives web"
     )
-    ini = ini.replace("listen_addr = 0.0.0.0", "listen_addr = 127.0.0.1")
-    ini = ini.replace("listen_port = 6432", f"listen_port = {port}")
-    ini = ini.replace("/run/pgbouncer/userlist.txt", str(tmp_path / "userlist.txt"))
-    (tmp_path / "pgbouncer.ini").write_text(ini, encoding="utf-8")
-    (tmp_path / "userlist.txt").write_text('"postgres" "pooled-password"\n', encoding="utf-8")
-    for name in ("pgbouncer.ini", "userlist.txt"):
-        (tmp_path / name).chmod(0o644)
-    base_env = {
+    database = f"bg_pgbouncer_{os.getpid()}"
+    owner_env = {
         **{key: value for key, value in os.environ.items() if key != "DATABASE_URL"},
         "DJANGO_SETTINGS_MODULE": "brede_gesprek.settings",
         "AUDIT_SEAL_INTERVAL_SECONDS": "0",
+        "DATABASE_URL": f"{server}/{database}",
     }
-    subprocess.run([*psql, "-d", "postgres", "-c", f"CREATE DATABASE {database}"], check=True)
-    bouncer = None
-    bouncer_log = (tmp_path / "pgbouncer.log").open("w")
+    admin_execute(server, f"CREATE DATABASE {database}")
+    pooler = PgBouncer(server, database)
     try:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput"],
-            cwd=ROOT,
-            env={**base_env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}"},
-            check=True,
-            capture_output=True,
-        )
-        bouncer = subprocess.Popen(
-            ["pgbouncer", *as_user, str(tmp_path / "pgbouncer.ini")],
-            stdout=subprocess.DEVNULL,
-            stderr=bouncer_log,
-        )
-        for _ in range(50):
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        environment_of_web = environment(service("web"))
-        result = subprocess.run(
-            [sys.executable, "-c", PGBOUNCER_SCRIPT],
-            cwd=ROOT,
-            env={
-                **base_env,
-                "DATABASE_URL": f"postgres://postgres:pooled-password@127.0.0.1:{port}/brede_gesprek",
-                "DB_DISABLE_SERVER_SIDE_CURSORS": environment_of_web[
-                    "DB_DISABLE_SERVER_SIDE_CURSORS"
-                ],
-            },
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-        )
-        assert result.returncode == 0, (
-            result.stderr[-3000:] + (tmp_path / "pgbouncer.log").read_text()
-        )
+        pooler.create_role()
+        try:
+            for command in (["migrate", "--noinput"], ["grant_app_role", pooler.role]):
+                subprocess.run(
+                    [sys.executable, "manage.py", *command],
+                    cwd=ROOT,
+                    env=owner_env,
+                    check=True,
+                    capture_output=True,
+                )
+            pooler.start()
+            result = subprocess.run(
+                [sys.executable, "-c", PGBOUNCER_SCRIPT],
+                cwd=ROOT,
+                env=pooler.app_environment(owner_env),
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=120,
+            )
+        finally:
+            pooler.stop()
+            pooler.drop_role()
+        assert result.returncode == 0, result.stderr[-3000:]
         figures = json.loads(result.stdout.strip().splitlines()[-1])
         assert figures["broken_at"] is None
         assert figures["checked"] == figures["rows"] == figures["iterated"] > 0
     finally:
-        if bouncer is not None:
-            bouncer.terminate()
-            bouncer.wait(timeout=10)
-        bouncer_log.close()
-        subprocess.run(
-            [*psql, "-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"],
-            check=False,
-        )
-        shutil.rmtree(tmp_path, ignore_errors=True)
+        admin_execute(server, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
