@@ -5,7 +5,6 @@ every request gets an answer, never a server error, and the data stays whole."""
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from bench.load.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 HANDS = 8
@@ -89,12 +90,6 @@ class Server:
 
     def counts(self) -> dict[str, int]:
         return json.loads(self.manage("shell", "-c", COUNTS).strip().splitlines()[-1])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def database_url(tmp_path: Path) -> tuple[str, str | None]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench.load.database import admin_execute
+from bench.load.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 REPOSITORY_INI = ROOT / "docker" / "pgbouncer" / "pgbouncer.ini"
@@ -53,9 +54,7 @@ class PgBouncer:
         self.database = database
         self.role = f"{ROLE_PREFIX}{os.getpid()}"
         self.password = secrets.token_hex(16)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = int(probe.getsockname()[1])
+        self.port = free_port()
         # PgBouncer refuses to run as root; as root it runs as postgres (-u), which
         # must read its files: a directory of its own, readable by all.
         self.directory = Path(tempfile.mkdtemp(prefix="brede_gesprek_pgbouncer_"))

@@ -42,7 +42,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -75,6 +74,7 @@ from bench.load.database import (  # noqa: E402
     reset_second_factor,
 )
 from bench.load.pooler import PgBouncer, drop_leftover_roles  # noqa: E402
+from bench.load.ports import free_port  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 LOCUSTFILE = HERE / "locustfile.py"
@@ -90,12 +90,6 @@ THINK_TIME_NOTE = (
     "Think time between a user's requests: professionals 2-5 s (7 in 10 requests an "
     "autosave, 2 a step partial, 1 the workspace page), printers 5-10 s, the manager 2-5 s."
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def log(text: str) -> None:
