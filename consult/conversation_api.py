@@ -7,7 +7,8 @@ foreign keys; the core never imports a model app. See docs/writing-a-model.md.
   `register()` in the app's AppConfig.ready().
 - Step actions: `step_action` wraps the model's own POSTs under a consult.
 - Autosave: `register_editable(EditableKind(...))` for each kind of record the model
-  edits, and `autosave_form(...)` to wire an edit form to the one autosave endpoint.
+  edits, and `record_form(...)` (or `autosave_form(...)` for a form built otherwise)
+  to wire an edit form to the one autosave endpoint.
 - The shared plan and the patient: the plan services a model may call, flags,
   and the audit helper for the model's own writes.
 - Demo data: `consult_start` and `step_complete`, to build a model's demo
@@ -19,7 +20,7 @@ from consult.access import Actor, clinician_required, get_consult_for, get_patie
 from consult.audit import audit_consult_change
 from consult.autosave import EditableKind, register_editable, require_open
 from consult.models import AuditAction, FlagLevel
-from consult.plan_forms import autosave_form
+from consult.plan_forms import autosave_form, record_form
 from consult.registry import (
     ConversationModel,
     Domain,
@@ -76,6 +77,7 @@ __all__ = [
     "goal_reach",
     "item_remove",
     "item_restore",
+    "record_form",
     "register",
     "register_editable",
     "require_open",

@@ -52,6 +52,19 @@ def autosave_form[F: forms.BaseForm](
     return form
 
 
+def record_form[F: forms.ModelForm](
+    form_class: type[F], record: Versioned, *, consult: Consult, kind: str
+) -> F:
+    """The edit form of one record, its fields named after the record's public id (so
+    that many records' forms share a page), wired to the autosave endpoint."""
+    return autosave_form(
+        form_class(instance=record, prefix=str(record.public_id)),
+        consult=consult,
+        kind=kind,
+        record=record,
+    )
+
+
 # About how many characters fit on one line of a field in the plan panel.
 PANEL_LINE_CHARS = 34
 

@@ -16,7 +16,7 @@ from consult.plan_forms import (
     PlanForm,
     ReferralUpdateForm,
     TeachBackForm,
-    autosave_form,
+    record_form,
 )
 from consult.registry import ConversationModel, Step
 from consult.selectors.plans import GoalView, plan_view
@@ -92,12 +92,7 @@ def _editable_goal(consult: Consult, view: GoalView, suggestions: list[Service])
     referred = {referral.service_id for referral in view.referrals}
     return EditableGoal(
         view=view,
-        form=autosave_form(
-            GoalForm(instance=goal, prefix=str(goal.public_id)),
-            consult=consult,
-            kind="goal",
-            record=goal,
-        ),
+        form=record_form(GoalForm, goal, consult=consult, kind="goal"),
         # Each agreement's editor is fetched when it is opened (agreement_editor_form).
         agreements=[EditableAgreement(agreement=agreement) for agreement in view.agreements],
         referrals=[
@@ -117,12 +112,7 @@ def _editable_goal(consult: Consult, view: GoalView, suggestions: list[Service])
 
 def agreement_editor_form(consult: Consult, agreement: Agreement) -> AgreementForm:
     """The edit form of one agreement, as the plan panel's line opens it."""
-    return autosave_form(
-        AgreementForm(instance=agreement, prefix=str(agreement.public_id)),
-        consult=consult,
-        kind="agreement",
-        record=agreement,
-    )
+    return record_form(AgreementForm, agreement, consult=consult, kind="agreement")
 
 
 def open_agreement_editor(context: dict[str, Any], consult: Consult, agreement_id: UUID) -> None:
@@ -154,14 +144,7 @@ def plan_context(consult: Consult, model: ConversationModel, user: Any) -> dict[
         "teach_back_required": model.teach_back_required,
         "plan": view.plan if view else None,
         "plan_form": (
-            autosave_form(
-                PlanForm(instance=view.plan, prefix=str(view.plan.public_id)),
-                consult=consult,
-                kind="plan",
-                record=view.plan,
-            )
-            if view
-            else None
+            record_form(PlanForm, view.plan, consult=consult, kind="plan") if view else None
         ),
         "goals": [
             _editable_goal(consult, goal, suggestions.get(goal.goal.pk, [])) for goal in goals
@@ -169,12 +152,7 @@ def plan_context(consult: Consult, model: ConversationModel, user: Any) -> dict[
         "network": [
             EditableMember(
                 member=member,
-                form=autosave_form(
-                    NetworkMemberForm(instance=member, prefix=str(member.public_id)),
-                    consult=consult,
-                    kind="network_member",
-                    record=member,
-                ),
+                form=record_form(NetworkMemberForm, member, consult=consult, kind="network_member"),
             )
             for member in (view.network if view else [])
         ],

@@ -25,7 +25,7 @@ from consult.conversation_api import (
     Step,
     Timeline,
     TimelineSeries,
-    autosave_form,
+    record_form,
 )
 from consult.models import (
     Agreement,
@@ -113,11 +113,8 @@ class EmbossModel(ConversationModel):
         if step.slug in SHEET_STEPS:
             sheet = services.sheet_of(consult)
             context["sheet"] = sheet
-            context["sheet_form"] = autosave_form(
-                SheetForm(instance=sheet, prefix=str(sheet.public_id)),
-                consult=consult,
-                kind="emboss_sheet",
-                record=sheet,
+            context["sheet_form"] = record_form(
+                SheetForm, sheet, consult=consult, kind="emboss_sheet"
             )
         goals = (
             list(
@@ -135,12 +132,7 @@ class EmbossModel(ConversationModel):
                 marks=[
                     Row(
                         mark,
-                        autosave_form(
-                            MarkForm(instance=mark, prefix=str(mark.public_id)),
-                            consult=consult,
-                            kind="emboss_mark",
-                            record=mark,
-                        ),
+                        record_form(MarkForm, mark, consult=consult, kind="emboss_mark"),
                         str(BY_KEY[mark.domain].label),
                     )
                     for mark in sorted(card.marks.all(), key=lambda m: _order(m.domain))
@@ -156,14 +148,8 @@ class EmbossModel(ConversationModel):
                 scales=[
                     Row(
                         goal,
-                        autosave_form(
-                            ScaleForm(
-                                instance=(scale := scales[goal.pk]),
-                                prefix=str(scale.public_id),
-                            ),
-                            consult=consult,
-                            kind="emboss_goal_scale",
-                            record=scale,
+                        record_form(
+                            ScaleForm, scales[goal.pk], consult=consult, kind="emboss_goal_scale"
                         ),
                     )
                     for goal in goals
@@ -191,14 +177,11 @@ class EmbossModel(ConversationModel):
                 evaluations=[
                     Row(
                         goal,
-                        autosave_form(
-                            EvaluationForm(
-                                instance=(evaluation := evaluations[goal.pk]),
-                                prefix=str(evaluation.public_id),
-                            ),
+                        record_form(
+                            EvaluationForm,
+                            evaluations[goal.pk],
                             consult=consult,
                             kind="emboss_goal_evaluation",
-                            record=evaluation,
                         ),
                         label=_scale_text(goal),
                     )
@@ -207,14 +190,11 @@ class EmbossModel(ConversationModel):
                 checks=[
                     Row(
                         agreement,
-                        autosave_form(
-                            CheckForm(
-                                instance=(check := checks[agreement.pk]),
-                                prefix=str(check.public_id),
-                            ),
+                        record_form(
+                            CheckForm,
+                            checks[agreement.pk],
                             consult=consult,
                             kind="emboss_agreement_check",
-                            record=check,
                         ),
                     )
                     for agreement in agreements

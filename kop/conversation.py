@@ -24,9 +24,9 @@ from consult.conversation_api import (
     Step,
     Timeline,
     TimelineSeries,
-    autosave_form,
+    record_form,
 )
-from consult.models import Consult, Goal, Patient, User, Versioned
+from consult.models import Consult, Goal, Patient, User
 from kop import services
 from kop.forms import (
     CircumstanceAddForm,
@@ -73,10 +73,6 @@ class Editable:
     form: forms.BaseForm
 
 
-def _wired[F: forms.BaseForm](form: F, consult: Consult, kind: str, record: Versioned) -> F:
-    return autosave_form(form, consult=consult, kind=kind, record=record)
-
-
 def _rows(
     consult: Consult,
     items: Sequence[Complaint | Circumstance | StyleItem],
@@ -84,10 +80,7 @@ def _rows(
     kind: str,
 ) -> list[Editable]:
     return [
-        Editable(
-            item, _wired(form_class(instance=item, prefix=str(item.public_id)), consult, kind, item)
-        )
-        for item in items
+        Editable(item, record_form(form_class, item, consult=consult, kind=kind)) for item in items
     ]
 
 
@@ -142,12 +135,7 @@ class KopModel(ConversationModel):
                 supports=_rows(consult, schema.supports, CircumstanceForm, "kop_circumstance"),
                 falls_short=_rows(consult, schema.falls_short, StyleForm, "kop_style"),
                 helps=_rows(consult, schema.helps, StyleForm, "kop_style"),
-                question_form=_wired(
-                    QuestionForm(instance=sheet, prefix=str(sheet.public_id)),
-                    consult,
-                    "kop_sheet",
-                    sheet,
-                ),
+                question_form=record_form(QuestionForm, sheet, consult=consult, kind="kop_sheet"),
                 add_complaint=ComplaintAddForm(prefix="klacht"),
                 add_burden=CircumstanceAddForm(initial={"positive": "0"}, prefix="last"),
                 add_support=CircumstanceAddForm(
@@ -157,17 +145,12 @@ class KopModel(ConversationModel):
                 add_helps=StyleAddForm(initial={"helps": "1"}, prefix="helpt"),
             )
         elif step.slug == "risico":
-            context["risk_form"] = _wired(
-                RiskForm(instance=sheet, prefix=str(sheet.public_id)), consult, "kop_sheet", sheet
-            )
+            context["risk_form"] = record_form(RiskForm, sheet, consult=consult, kind="kop_sheet")
             context["risk_missing"] = sheet.risk_answers_missing
         elif step.slug == "probleemdefinitie":
             context["chart"] = schema.svg()
-            context["definition_form"] = _wired(
-                ProblemDefinitionForm(instance=sheet, prefix=str(sheet.public_id)),
-                consult,
-                "kop_sheet",
-                sheet,
+            context["definition_form"] = record_form(
+                ProblemDefinitionForm, sheet, consult=consult, kind="kop_sheet"
             )
         elif step.slug == "plan":
             goals = list(
@@ -184,32 +167,19 @@ class KopModel(ConversationModel):
                 intervention_form=InterventionAddForm(
                     goals=[(str(goal.public_id), goal.text) for goal in goals]
                 ),
-                referral_form=_wired(
-                    ReferralForm(instance=sheet, prefix=str(sheet.public_id)),
-                    consult,
-                    "kop_sheet",
-                    sheet,
-                ),
+                referral_form=record_form(ReferralForm, sheet, consult=consult, kind="kop_sheet"),
             )
         elif step.slug == "uitvoering":
             context.update(
                 complaints=_complaint_rows(consult, schema.complaints),
-                session_form=_wired(
-                    SessionForm(instance=sheet, prefix=str(sheet.public_id)),
-                    consult,
-                    "kop_sheet",
-                    sheet,
-                ),
+                session_form=record_form(SessionForm, sheet, consult=consult, kind="kop_sheet"),
                 chosen=list(
                     Intervention.objects.filter(consult=consult).select_related("agreement")
                 ),
             )
         elif step.slug == "terugvalpreventie":
-            context["relapse_form"] = _wired(
-                RelapseForm(instance=sheet, prefix=str(sheet.public_id)),
-                consult,
-                "kop_sheet",
-                sheet,
+            context["relapse_form"] = record_form(
+                RelapseForm, sheet, consult=consult, kind="kop_sheet"
             )
         return context
 

@@ -15,7 +15,7 @@ from consult.conversation_api import (
     GoalSuggestion,
     Step,
     Timeline,
-    autosave_form,
+    record_form,
 )
 from consult.models import Consult, Patient, User
 from models_4d.chart import render_4d_svg
@@ -99,22 +99,12 @@ class FourDModel(ConversationModel):
         connections = connections_among(consult, entries)
         if step.slug in DOMAIN_STEPS or step.slug == "prioriteiten":  # the steps that edit entries
             for entry in entries:
-                entry.form = autosave_form(  # type: ignore[attr-defined]
-                    EntryForm(instance=entry, prefix=str(entry.public_id)),
-                    consult=consult,
-                    kind="4d_entry",
-                    record=entry,
-                )
+                entry.form = record_form(EntryForm, entry, consult=consult, kind="4d_entry")  # type: ignore[attr-defined]
         context: dict[str, Any] = {"entries": entries, "connections": connections}
         if step.slug in SHEET_STEPS:
             sheet = FourDSheet.objects.get_or_create(consult=consult)[0]
             context["sheet"] = sheet
-            context["sheet_form"] = autosave_form(
-                SheetForm(instance=sheet, prefix=str(sheet.public_id)),
-                consult=consult,
-                kind="4d_sheet",
-                record=sheet,
-            )
+            context["sheet_form"] = record_form(SheetForm, sheet, consult=consult, kind="4d_sheet")
         if step.slug in CHART_STEPS:
             context["chart"] = render_4d_svg(entries, connections)
         if step.slug == "verbanden":

@@ -24,7 +24,7 @@ from consult.conversation_api import (
     Step,
     Timeline,
     TimelineSeries,
-    autosave_form,
+    record_form,
 )
 from consult.models import Consult, Patient, PatientLink, User
 from spinnenweb import services
@@ -122,13 +122,8 @@ class SpinnenwebModel(ConversationModel):
                 DimensionRow(
                     dimension=d,
                     record=dimensions[d.key],
-                    form=autosave_form(
-                        DimensionForm(
-                            instance=dimensions[d.key], prefix=str(dimensions[d.key].public_id)
-                        ),
-                        consult=consult,
-                        kind="web_dimension",
-                        record=dimensions[d.key],
+                    form=record_form(
+                        DimensionForm, dimensions[d.key], consult=consult, kind="web_dimension"
                     ),
                 )
                 for d in DIMENSIONS
@@ -136,12 +131,7 @@ class SpinnenwebModel(ConversationModel):
         if step.slug in {"gesprek", "plan"}:
             sheet = services.sheet_of(consult)
             context["sheet"] = sheet
-            context["sheet_form"] = autosave_form(
-                SheetForm(instance=sheet, prefix=str(sheet.public_id)),
-                consult=consult,
-                kind="web_sheet",
-                record=sheet,
-            )
+            context["sheet_form"] = record_form(SheetForm, sheet, consult=consult, kind="web_sheet")
             context["comparison"] = _comparison_svg(consult, web)
             context["talk_about"] = [
                 BY_KEY[key].name for key, d in dimensions.items() if d.talk and key in BY_KEY
