@@ -627,3 +627,83 @@ def test_the_app_works_through_pgbouncer_with_the_repositorys_config() -> None:
         assert figures["checked"] == figures["rows"] == figures["iterated"] > 0
     finally:
         admin_execute(server, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="needs nginx (apt-get install nginx)")
+def test_the_app_answers_through_nginx_with_the_repositorys_config(tmp_path: Path) -> None:
+    """docker/nginx/default.conf in front of gunicorn (bench/load/proxy.py, as the load
+    test runs it), the app with the proxy settings compose gives web: plain http is sent
+    to https, pages come over TLS with HSTS and secure cookies, and a login form posted
+    with the browser's Origin gets past the CSRF check to the app's own answer."""
+    import ssl
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+    from http.cookiejar import CookieJar
+
+    from bench.load.configs import Config
+    from bench.load.ports import free_port
+    from bench.load.proxy import APP_SETTINGS, Nginx
+    from bench.load.proxy import app_environment as behind_proxy
+    from bench.load.run_load import Gunicorn, app_environment
+    from bench.load.scenario import LOGIN_PATH, csrf_from_html
+
+    web = environment(service("web"))
+    assert {key: web.get(key) for key in APP_SETTINGS} == APP_SETTINGS, (
+        "bench/load/proxy.py's APP_SETTINGS must be what compose gives web"
+    )
+    env = app_environment(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    proxy = Nginx(port)
+    gunicorn = Gunicorn(Config("sync", 1), behind_proxy(env, proxy.url), tmp_path / "g.log", port)
+    insecure = ssl.create_default_context()
+    insecure.check_hostname = False
+    insecure.verify_mode = ssl.CERT_NONE  # the run's own certificate
+    cookies = CookieJar()
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPSHandler(context=insecure), urllib.request.HTTPCookieProcessor(cookies)
+    )
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    try:
+        gunicorn.start()
+        proxy.start()
+        with pytest.raises(urllib.error.HTTPError) as redirect:
+            urllib.request.build_opener(NoRedirect()).open(
+                f"http://127.0.0.1:{proxy.http_port}{LOGIN_PATH}", timeout=10
+            )
+        assert redirect.value.code == 301
+        assert redirect.value.headers["Location"] == f"https://127.0.0.1{LOGIN_PATH}"
+
+        with opener.open(f"{proxy.url}{LOGIN_PATH}", timeout=10) as page:
+            html = page.read().decode()
+            assert page.status == 200
+            assert "max-age=" in page.headers["Strict-Transport-Security"]
+        assert cookies, "the login page sets the CSRF cookie"
+        assert all(cookie.secure for cookie in cookies)
+
+        form = {"username": "niemand@praktijk.example", "password": "fout-wachtwoord-2026"}
+        request = urllib.request.Request(
+            f"{proxy.url}{LOGIN_PATH}",
+            data=urllib.parse.urlencode(
+                {**form, "csrfmiddlewaretoken": csrf_from_html(html)}
+            ).encode(),
+            headers={"Origin": proxy.url},
+        )
+        with opener.open(request, timeout=10) as answer:
+            # The app's own refusal of the password, not the CSRF failure page (403).
+            assert answer.status == 200
+            assert csrf_from_html(answer.read().decode())
+    finally:
+        proxy.stop()
+        gunicorn.stop()

@@ -51,7 +51,7 @@ def figures(name: str, p95: float | None, requests: int = 100) -> dict[str, Any]
 
 
 def step(professionals: int, autosave_p95: float | None, errors: int = 0) -> dict[str, Any]:
-    endpoints = [figures("autosave", autosave_p95), figures("step partial", 40.0, 30)]
+    endpoints = [figures("autosave", autosave_p95), figures("step partial: kop", 40.0, 30)]
     return {
         "professionals": professionals,
         "users": professionals + 3,
@@ -235,7 +235,7 @@ def test_markdown_has_the_summary_and_every_endpoint_per_step() -> None:
     assert "### 100 professionals (103 users)" in text
     # endpoint, req/s, median, p95, p99, requests, failures
     assert "| autosave | 1.7 | 65 | 130 | 195 | 100 | 0 |" in text
-    assert "| step partial | 0.5 | 20 | 40 | 60 | 30 | 0 |" in text
+    assert "| step partial: kop | 0.5 | 20 | 40 | 60 | 30 | 0 |" in text
     assert "(2 cores = 100%): 80.0% busy: gunicorn 50.0%, PostgreSQL 10.0%, locust 5.0%" in text
 
 
@@ -249,9 +249,19 @@ def test_summary_and_total_errors() -> None:
 
 
 def test_endpoints_are_listed_in_the_order_of_the_mix() -> None:
-    names = ["kaart: list", "zzz", "workspace page", "autosave", "print plan (PDF)"]
+    names = ["kaart: list", "zzz", "step partial: emboss", "workspace page", "autosave"]
+    names += ["step partial: 4d", "print plan (PDF)", "step partial: kop"]
     ordered = [e["name"] for e in report.sort_endpoints({"name": n} for n in names)]
-    assert ordered == ["autosave", "workspace page", "print plan (PDF)", "kaart: list", "zzz"]
+    assert ordered == [
+        "autosave",
+        "step partial: 4d",
+        "step partial: kop",
+        "step partial: emboss",
+        "workspace page",
+        "print plan (PDF)",
+        "kaart: list",
+        "zzz",
+    ]
 
 
 # --- the machine ---------------------------------------------------------------------------
@@ -274,6 +284,7 @@ def test_cpu_shares_of_a_sample_add_up() -> None:
         "server_pct": 50.0,
         "database_pct": 10.0,
         "loadgen_pct": 5.0,
+        "others_pct": {},
         "rest_pct": 15.0,
     }
 
@@ -373,6 +384,7 @@ def test_seeded_users_walk_the_load_scenario_through_the_app() -> None:
         page = client.get(scenario.workspace_url(professional.consult))
         assert page.status_code == 200
         walked.append(Consult.objects.get(public_id=professional.consult).model_slug)
+        assert professional.model == walked[-1]
         csrf = scenario.csrf_from_html(page.content.decode())
         assert professional.editables
         for number, editable in enumerate(professional.editables * 2):
@@ -461,3 +473,83 @@ def test_endpoint_figures_from_locusts_own_statistics() -> None:
     assert (got["requests"], got["failures"], got["rps"]) == (100, 1, 5.0)
     # Locust's percentile of 1..100 ms: the time that more than that share was faster than.
     assert (got["median_ms"], got["p95_ms"], got["p99_ms"], got["max_ms"]) == (51, 96, 100, 100)
+
+
+# --- the proxy -----------------------------------------------------------------------------
+
+
+def proxy_site(version: tuple[int, ...]) -> str:
+    from bench.load.proxy import REPOSITORY_CONF, site_conf
+
+    return site_conf(
+        REPOSITORY_CONF.read_text(encoding="utf-8"),
+        upstream_port=8123,
+        http_port=8080,
+        https_port=8443,
+        directory=Path("/srv/nginx-run"),
+        version=version,
+    )
+
+
+def test_the_load_tests_nginx_is_the_repositorys_pointed_at_the_steps_gunicorn() -> None:
+    site = proxy_site((1, 28, 0))
+    assert "server 127.0.0.1:8123 max_fails=3 fail_timeout=10s;" in site
+    assert "listen 127.0.0.1:8443 ssl;" in site
+    assert "listen 127.0.0.1:8080;" in site
+    assert "ssl_certificate /srv/nginx-run/certs/fullchain.pem;" in site
+    for gone in ("web:8000", "127.0.0.11", " resolve "):  # Docker's names and DNS
+        assert gone not in site
+    # What production gets is kept: least_conn, the forwarded headers, the buffering.
+    for kept in ("least_conn;", "$proxy_add_x_forwarded_for", "X-Forwarded-Proto $scheme"):
+        assert kept in site
+    assert "http2 on;" in site
+    assert "http2 on;" not in proxy_site((1, 22, 1)), "nginx 1.22 does not know `http2 on;`"
+
+
+def test_the_load_tests_nginx_refuses_a_config_that_has_drifted() -> None:
+    from bench.load.proxy import REPOSITORY_CONF, site_conf
+
+    drifted = REPOSITORY_CONF.read_text(encoding="utf-8").replace("listen 443 ssl;", "listen 8443;")
+    with pytest.raises(RuntimeError, match="listen 443 ssl"):
+        site_conf(
+            drifted,
+            upstream_port=1,
+            http_port=2,
+            https_port=3,
+            directory=Path("/srv/nginx-run"),
+            version=(1, 28, 0),
+        )
+
+
+def test_nginx_version_from_its_own_words() -> None:
+    from bench.load.proxy import nginx_version
+
+    assert nginx_version("nginx version: nginx/1.22.1\n") == (1, 22, 1)
+    with pytest.raises(RuntimeError):
+        nginx_version("command not found")
+
+
+def test_the_proxy_from_the_environment() -> None:
+    from bench.load.configs import parse_proxy
+
+    assert parse_proxy(None) is False
+    assert parse_proxy("none") is False
+    assert parse_proxy(" NGINX ") is True
+    with pytest.raises(ValueError, match="nginx or none"):
+        parse_proxy("caddy")
+
+
+def test_cpu_of_the_runs_other_processes_is_its_own_share_not_the_rest() -> None:
+    start = machine.CpuSample(
+        server=10.0, loadgen=1.0, database={}, busy=100.0, total=1000.0, others={"nginx": 2.0}
+    )
+    end = machine.CpuSample(
+        server=30.0, loadgen=2.0, database={}, busy=160.0, total=1100.0, others={"nginx": 7.0}
+    )
+    shares = machine.cpu_shares(start, end)
+    assert shares["others_pct"] == {"nginx": 5.0}
+    assert shares["rest_pct"] == 60.0 - 20.0 - 1.0 - 5.0
+    step_figures = {**step(20, 30.0), "cpu": shares}
+    assert "locust 1.0%, nginx 5.0%, the rest (others on the machine) 34.0%." in report.cpu_line(
+        step_figures
+    )

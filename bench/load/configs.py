@@ -1,6 +1,7 @@
 """What the load test reads from its environment: the steps (LOAD_STEPS), the gunicorn
 configurations it compares (LOAD_CONFIGS, LOAD_WORKER_CLASS, LOAD_WORKERS,
-LOAD_THREADS, else gunicorn.conf.py's defaults), the pooler (LOAD_POOLER) and yes/no
+LOAD_THREADS, else gunicorn.conf.py's defaults), the pooler (LOAD_POOLER), the proxy
+(LOAD_PROXY) and yes/no
 settings such as LOAD_PRINT_IN_WORKER."""
 
 import runpy
@@ -81,3 +82,11 @@ def parse_pooler(text: str | None) -> bool:
 def parse_flag(text: str | None) -> bool:
     """A yes/no setting such as LOAD_PRINT_IN_WORKER: on for 1, true or yes."""
     return (text or "").strip().lower() in ("1", "true", "yes")
+
+
+def parse_proxy(text: str | None) -> bool:
+    """LOAD_PROXY: "nginx" (True), or none (False, the default)."""
+    value = (text or "").strip().lower()
+    if value not in ("", "none", "nginx"):
+        raise ValueError(f"LOAD_PROXY is nginx or none: {text!r}")
+    return value == "nginx"

@@ -21,7 +21,8 @@ passed, the statistics are reset; LOAD_SECONDS later they are written as JSON to
 LOAD_STATS_OUT and locust stops. Failed requests before the window count as errors
 too. Settings from the environment: LOAD_ACCOUNTS (seed.py's file), LOAD_STATS_OUT,
 LOAD_SECONDS, LOAD_WARMUP, LOAD_PROFESSIONALS, LOAD_SERVER_PID (gunicorn's master, for
-its CPU), LOAD_DATABASE_URL (the app's database, for its backends' CPU)."""
+its CPU), LOAD_OTHER_PIDS (JSON: name to pid of the proxy, pooler and worker, for
+theirs), LOAD_DATABASE_URL (the app's database, for its backends' CPU)."""
 
 import itertools
 import json
@@ -77,6 +78,12 @@ class LoggedIn(FastHttpUser):
     role = ""
     account: scenario.Account
     csrf = ""
+
+    def __init__(self, environment: Any) -> None:
+        # A browser names the page's origin on every form post and htmx request;
+        # over https Django's CSRF check needs it (or a Referer).
+        self.default_headers = {"Origin": (self.host or environment.host or "").rstrip("/")}
+        super().__init__(environment)
 
     def on_start(self) -> None:
         try:
@@ -144,7 +151,7 @@ class Professional(LoggedIn):
         self.client.get(
             scenario.step_url(self.account.consult, self.step),
             headers=scenario.STEP_SWAP,
-            name="step partial",
+            name=scenario.step_partial_name(self.account.model),
         )
 
     @task(1)
@@ -285,6 +292,7 @@ def _measure(environment, user_count: int) -> None:
     warmup = float(os.environ.get("LOAD_WARMUP", "10"))
     seconds = float(os.environ.get("LOAD_SECONDS", "60"))
     server_pid = int(os.environ.get("LOAD_SERVER_PID") or 0) or None
+    other_pids = json.loads(os.environ.get("LOAD_OTHER_PIDS") or "{}")
     # Every user logged in (a loaded server takes a while over 200 logins), then the
     # warm-up: the window measures the work of people in their consults.
     deadline = time.monotonic() + LOGIN_WAIT_S
@@ -293,12 +301,12 @@ def _measure(environment, user_count: int) -> None:
     gevent.sleep(warmup)
     runner = environment.runner
     runner.stats.reset_all()
-    start = CpuSample.take(server_pid, database_backends())
+    start = CpuSample.take(server_pid, database_backends(), other_pids)
     started_at = time.monotonic()
     gevent.sleep(seconds)
     stats = runner.stats
     window = time.monotonic() - started_at
-    end = CpuSample.take(server_pid, database_backends())
+    end = CpuSample.take(server_pid, database_backends(), other_pids)
     result = {
         "professionals": int(os.environ.get("LOAD_PROFESSIONALS") or 0),
         "users": user_count,

@@ -1,13 +1,15 @@
 """The machine a load run ran on, and who used its CPU during a step (from /proc):
-the gunicorn processes, the app's PostgreSQL backends, the load generator, and the
-rest (whatever else ran on the machine: other people's tests, here)."""
+the gunicorn processes, the app's PostgreSQL backends, the load generator, the other
+processes the run started (nginx, PgBouncer, the print worker), and the rest (whatever
+else ran on the machine: other people's tests, here)."""
 
 import os
 import platform
 import re
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 PROC = Path("/proc")
 
@@ -125,9 +127,16 @@ class CpuSample:
     database: dict[int, float]  # of each PostgreSQL backend serving the app
     busy: float  # of the whole machine
     total: float
+    # of each other process tree the run started (the proxy, the pooler, the worker)
+    others: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def take(cls, server_pid: int | None, database_pids: list[int] | None = None) -> "CpuSample":
+    def take(
+        cls,
+        server_pid: int | None,
+        database_pids: list[int] | None = None,
+        other_pids: dict[str, int] | None = None,
+    ) -> "CpuSample":
         busy, total = machine_cpu_seconds()
         return cls(
             server=cpu_seconds(process_tree(server_pid)) if server_pid else 0.0,
@@ -135,23 +144,32 @@ class CpuSample:
             database={pid: cpu_seconds([pid]) for pid in database_pids or []},
             busy=busy,
             total=total,
+            others={
+                name: cpu_seconds(process_tree(pid)) for name, pid in (other_pids or {}).items()
+            },
         )
 
 
-def cpu_shares(start: CpuSample, end: CpuSample) -> dict[str, float]:
+def cpu_shares(start: CpuSample, end: CpuSample) -> dict[str, Any]:
     """Each one's share of the machine's CPU between the samples, in percent of all
     cores: the server, the load generator, the app's PostgreSQL backends (a backend
-    that started in between counts from zero; one that ended is missed), and the rest
-    (anything else on the machine)."""
+    that started in between counts from zero; one that ended is missed), each other
+    process the run started, and the rest (anything else on the machine)."""
     total = max(end.total - start.total, 1e-9)
     server = 100 * (end.server - start.server) / total
     loadgen = 100 * (end.loadgen - start.loadgen) / total
     database = 100 * sum(end.database[p] - start.database.get(p, 0.0) for p in end.database) / total
+    others = {
+        name: 100 * (seconds - start.others.get(name, 0.0)) / total
+        for name, seconds in end.others.items()
+    }
     busy = 100 * (end.busy - start.busy) / total
+    measured = server + database + loadgen + sum(others.values())
     return {
         "machine_busy_pct": round(busy, 1),
         "server_pct": round(server, 1),
         "database_pct": round(database, 1),
         "loadgen_pct": round(loadgen, 1),
-        "rest_pct": round(max(busy - server - database - loadgen, 0.0), 1),
+        "others_pct": {name: round(share, 1) for name, share in others.items()},
+        "rest_pct": round(max(busy - measured, 0.0), 1),
     }

@@ -9,7 +9,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from bench.load.consults import MODELS
 from bench.load.machine import machine_slug
+from bench.load.scenario import step_partial_name
 
 PRINTING_IN_REQUEST = (
     "in the web request (PRINT_IN_WORKER off): a gunicorn worker makes the PDF while the "
@@ -22,12 +24,13 @@ PRINTING_IN_WORKER = (
     '("print plan: asked to PDF" is all of that, from the click to the PDF). The '
     "worker's CPU counts in the rest."
 )
+PROXY_NONE = "none: locust talks plain http to gunicorn."
 KNEE_ENDPOINT = "autosave"
 KNEE_P95_MS = 100.0
 # The order endpoints are listed in; others follow alphabetically.
 ENDPOINT_ORDER = (
     "autosave",
-    "step partial",
+    *(step_partial_name(model) for model in MODELS),
     "workspace page",
     "print plan (PDF)",
     "print plan: asked to PDF",
@@ -171,6 +174,22 @@ def _table(rows: list[list[str]]) -> list[str]:
     return lines
 
 
+def cpu_line(step: dict[str, Any]) -> str:
+    """Who used the machine's CPU during the step."""
+    cpu = step.get("cpu", {})
+    shares = [
+        f"gunicorn {cpu.get('server_pct', '?')}%",
+        f"PostgreSQL {cpu.get('database_pct', '?')}%",
+        f"locust {cpu.get('loadgen_pct', '?')}%",
+        *(f"{name} {share}%" for name, share in cpu.get("others_pct", {}).items()),
+        f"the rest (others on the machine) {cpu.get('rest_pct', '?')}%",
+    ]
+    return (
+        f"CPU of the machine ({step.get('cores', '?')} cores = 100%): "
+        f"{cpu.get('machine_busy_pct', '?')}% busy: {', '.join(shares)}."
+    )
+
+
 def markdown(report: dict[str, Any]) -> str:
     machine = report["machine"]
     method = report["method"]
@@ -190,6 +209,7 @@ def markdown(report: dict[str, Any]) -> str:
         f"{method['warmup']:.0f} s of warm-up. {method['think_time_note']}",
         "",
         f"Database: {method.get('database') or 'directly, as its owner.'} "
+        f"Proxy: {method.get('proxy') or PROXY_NONE} "
         f"Printing: {method.get('printing') or PRINTING_IN_REQUEST}",
         "",
         "## Summary",
@@ -202,18 +222,13 @@ def markdown(report: dict[str, Any]) -> str:
     for config in report["configs"]:
         lines += ["", f"## {config_label(config)}: knee {knee_text(config)}"]
         for step in config["steps"]:
-            cpu = step.get("cpu", {})
             lines += [
                 "",
                 f"### {step['professionals']} professionals ({step['users']} users), "
                 f"{step['total']['rps']} req/s",
                 "",
-                f"CPU of the machine ({step.get('cores', '?')} cores = 100%): "
-                f"{cpu.get('machine_busy_pct', '?')}% busy: gunicorn "
-                f"{cpu.get('server_pct', '?')}%, PostgreSQL {cpu.get('database_pct', '?')}%, "
-                f"locust {cpu.get('loadgen_pct', '?')}%, the rest (others on the machine) "
-                f"{cpu.get('rest_pct', '?')}%. Load average at the end "
-                f"{step.get('load_average', '?')}. Errors: {step_errors(step)}.",
+                f"{cpu_line(step)} Load average at the end {step.get('load_average', '?')}. "
+                f"Errors: {step_errors(step)}.",
             ]
             audit = step.get("audit")
             if audit and audit.get("requests"):

@@ -63,6 +63,7 @@ from bench.load.configs import (  # noqa: E402
     configs_from,
     parse_flag,
     parse_pooler,
+    parse_proxy,
     parse_steps,
 )
 from bench.load.consults import parse_models  # noqa: E402
@@ -75,6 +76,8 @@ from bench.load.database import (  # noqa: E402
 )
 from bench.load.pooler import PgBouncer, drop_leftover_roles  # noqa: E402
 from bench.load.ports import free_port  # noqa: E402
+from bench.load.proxy import Nginx  # noqa: E402
+from bench.load.proxy import app_environment as behind_proxy  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 LOCUSTFILE = HERE / "locustfile.py"
@@ -85,6 +88,11 @@ DATABASE_POOLED = (
     "through PgBouncer (docker/pgbouncer/pgbouncer.ini: transaction pooling, a pool of 20), "
     "as a role that owns nothing and has the rights of `manage.py grant_app_role`, with "
     "the compose file's settings for web and worker."
+)
+PROXY_NGINX = (
+    "nginx with docker/nginx/default.conf (TLS with a certificate of the run's own, "
+    "least_conn, proxy buffering), the app with the compose file's proxy settings "
+    "(HTTPS, X-Forwarded-Proto and X-Forwarded-For from one proxy); nginx {version}."
 )
 THINK_TIME_NOTE = (
     "Think time between a user's requests: professionals 2-5 s (7 in 10 requests an "
@@ -139,9 +147,11 @@ def run_checked(command: list[str], env: dict[str, str], what: str, logfile: Pat
 
 
 class Gunicorn:
-    def __init__(self, config: Config, env: dict[str, str], logfile: Path) -> None:
+    def __init__(
+        self, config: Config, env: dict[str, str], logfile: Path, port: int | None = None
+    ) -> None:
         self.config = config
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.logfile = logfile
         self.env = {
@@ -224,6 +234,7 @@ def run_step(
     *,
     professionals: int,
     server: Gunicorn,
+    host: str,
     accounts: Path,
     workdir: Path,
     seconds: float,
@@ -231,6 +242,7 @@ def run_step(
     database_url: str,
     printers: int = PRINTERS,
     print_in_worker: bool = False,
+    other_pids: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     users = professionals + printers + MANAGERS
     spawn_rate = max(10, professionals // 10)
@@ -248,13 +260,14 @@ def run_step(
         "LOAD_PROFESSIONALS": str(professionals),
         "LOAD_PRINTERS": str(printers),
         "LOAD_SERVER_PID": str(server.process.pid),
+        "LOAD_OTHER_PIDS": json.dumps(other_pids or {}),
         "LOAD_DATABASE_URL": database_url,
         "LOAD_PRINT_IN_WORKER": "true" if print_in_worker else "false",
     }
     command = [
         sys.executable, "-m", "locust", "--locustfile", str(LOCUSTFILE), "--headless",
         "--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", f"{limit}s",
-        "--host", server.url, "--only-summary", "--stop-timeout", "5",
+        "--host", host, "--only-summary", "--stop-timeout", "5",
         "--loglevel", "WARNING", "--exit-code-on-error", "0",
     ]  # fmt: skip
     with (workdir / "locust.log").open("a") as out:
@@ -320,6 +333,7 @@ def main() -> int:
     printers = int(env.get("LOAD_PRINTERS") or PRINTERS)
     print_in_worker = parse_flag(env.get("LOAD_PRINT_IN_WORKER"))
     pooled = parse_pooler(env.get("LOAD_POOLER"))
+    proxied = parse_proxy(env.get("LOAD_PROXY"))
     models = parse_models(env.get("LOAD_MODELS"))
     pg_server = (env.get("LOAD_PG_SERVER") or "postgres://postgres@127.0.0.1:5432").rstrip("/")
     results = Path(env.get("LOAD_RESULTS") or ROOT / "bench" / "results")
@@ -333,7 +347,8 @@ def main() -> int:
         f"{seconds:.0f} s each after {warmup:.0f} s warm-up; gunicorn "
         f"{', '.join(c.label for c in configs)}"
         f"{', printing in a worker' if print_in_worker else ''}"
-        f"{', through PgBouncer' if pooled else ''}; logs in {workdir}"
+        f"{', through PgBouncer' if pooled else ''}"
+        f"{', behind nginx' if proxied else ''}; logs in {workdir}"
     )
     drop_leftovers(pg_server)
     drop_leftover_roles(pg_server)
@@ -342,6 +357,7 @@ def main() -> int:
     gunicorn: Gunicorn | None = None
     worker: PrintWorker | None = None
     pooler: PgBouncer | None = None
+    proxy: Nginx | None = None
     try:
         app_env = app_environment(f"{pg_server}/{database}", print_in_worker=print_in_worker)
         setup_log = workdir / "setup.log"
@@ -390,18 +406,34 @@ def main() -> int:
                     str(accounts),
                 ]
                 run_checked(refresh, app_env, "", setup_log)
+                port = free_port()
+                proxy = Nginx(port) if proxied else None
                 gunicorn = Gunicorn(
-                    config, web_env, workdir / f"gunicorn-{config.label.replace(':', '-')}.log"
+                    config,
+                    behind_proxy(web_env, proxy.url) if proxy else web_env,
+                    workdir / f"gunicorn-{config.label.replace(':', '-')}.log",
+                    port,
                 )
                 before = audit_size(pg_server, database)
                 gunicorn.start()
+                others: dict[str, int] = {}
+                if proxy is not None:
+                    proxy.start()
+                    assert proxy.process is not None
+                    others["nginx"] = proxy.process.pid
+                if pooler is not None and pooler.process is not None:
+                    others["PgBouncer"] = pooler.process.pid
                 if print_in_worker:
                     worker = PrintWorker(web_env, workdir / "db_worker.log")
                     worker.start()
+                    assert worker.process is not None
+                    others["print worker"] = worker.process.pid
                 try:
                     step = run_step(
                         professionals=professionals,
                         server=gunicorn,
+                        host=proxy.url if proxy else gunicorn.url,
+                        other_pids=others,
                         accounts=accounts,
                         workdir=workdir,
                         seconds=seconds,
@@ -414,6 +446,8 @@ def main() -> int:
                     gunicorn.stop()
                     if worker is not None:
                         worker.stop()
+                    if proxy is not None:
+                        proxy.stop()
                 step["audit"] = audit_growth(before, audit_size(pg_server, database), step)
                 by_config[config].append(step)
                 log(step_line(config, step))
@@ -450,6 +484,11 @@ def main() -> int:
                 ),
                 "think_time_note": THINK_TIME_NOTE,
                 "database": DATABASE_POOLED if pooled else DATABASE_DIRECT,
+                "proxy": (
+                    PROXY_NGINX.format(version=".".join(map(str, Nginx.version())))
+                    if proxied
+                    else report.PROXY_NONE
+                ),
                 "printing": (
                     report.PRINTING_IN_WORKER if print_in_worker else report.PRINTING_IN_REQUEST
                 ),
@@ -475,6 +514,8 @@ def main() -> int:
             gunicorn.stop()
         if worker is not None:
             worker.stop()
+        if proxy is not None:
+            proxy.stop()
         if pooler is not None:
             pooler.stop()
             pooler.drop_role()

@@ -61,6 +61,7 @@ class Account:
     password: str
     totp_key: str  # the authenticator's secret, hex, as TOTPDevice.key stores it
     consult: str = ""
+    model: str = ""  # the consult's conversation model: "4d", "spinnenweb", ...
     steps: list[str] = field(default_factory=list)  # its model's steps, in order
     editables: list[Editable] = field(default_factory=list)
     services: list[str] = field(default_factory=list)
@@ -112,6 +113,11 @@ def login_form(account: Account, csrf: str) -> dict[str, str]:
 
 def code_form(account: Account, csrf: str, at: float | None = None) -> dict[str, str]:
     return {"token": totp_code(account.totp_key, at), "csrfmiddlewaretoken": csrf}
+
+
+def step_partial_name(model: str) -> str:
+    """The load report's name for a step partial of the model ("step partial: kop")."""
+    return f"step partial: {model}"
 
 
 def workspace_url(consult: str) -> str:

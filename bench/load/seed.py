@@ -128,6 +128,7 @@ def seed(
         else:
             model = "4d" if kind == "printer" else models[len(accounts) % len(models)]
             patient = Patient.objects.get(practice=user.practice, his_number=str(user.pk))
+            account.model = model
             account.consult, account.steps, account.editables = consult_under_way(
                 user, patient, model, plan=kind == "printer"
             )
