@@ -12,6 +12,7 @@ import runpy
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from bench.load.configs import (
     parse_config,
     parse_flag,
     parse_pooler,
+    parse_proxy,
     parse_steps,
 )
 from consult.models import Consult
@@ -113,12 +115,18 @@ def test_yes_or_no_from_the_environment() -> None:
     assert [parse_flag(text) for text in (None, "", "false", "0", "no")] == [False] * 5
 
 
-def test_the_pooler_from_the_environment() -> None:
-    assert parse_pooler(None) is False
-    assert parse_pooler("none") is False
-    assert parse_pooler(" PgBouncer ") is True
-    with pytest.raises(ValueError, match="pgbouncer or none"):
-        parse_pooler("pgpool")
+@pytest.mark.parametrize(
+    ("parse", "name", "other"),
+    [(parse_pooler, " PgBouncer ", "pgpool"), (parse_proxy, " NGINX ", "caddy")],
+)
+def test_the_pooler_and_the_proxy_from_the_environment(
+    parse: Callable[[str | None], bool], name: str, other: str
+) -> None:
+    assert parse(None) is False
+    assert parse("none") is False
+    assert parse(name) is True
+    with pytest.raises(ValueError, match=f"{name.strip().lower()} or none"):
+        parse(other)
 
 
 @pytest.mark.skipif(shutil.which("pgbouncer") is None, reason="needs pgbouncer")
@@ -527,16 +535,6 @@ def test_nginx_version_from_its_own_words() -> None:
     assert nginx_version("nginx version: nginx/1.22.1\n") == (1, 22, 1)
     with pytest.raises(RuntimeError):
         nginx_version("command not found")
-
-
-def test_the_proxy_from_the_environment() -> None:
-    from bench.load.configs import parse_proxy
-
-    assert parse_proxy(None) is False
-    assert parse_proxy("none") is False
-    assert parse_proxy(" NGINX ") is True
-    with pytest.raises(ValueError, match="nginx or none"):
-        parse_proxy("caddy")
 
 
 def test_cpu_of_the_runs_other_processes_is_its_own_share_not_the_rest() -> None:

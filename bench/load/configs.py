@@ -73,20 +73,21 @@ def configs_from(env: dict[str, str]) -> list[Config]:
 
 def parse_pooler(text: str | None) -> bool:
     """LOAD_POOLER: "pgbouncer" (True), or none (False, the default)."""
+    return _this_or_none("LOAD_POOLER", "pgbouncer", text)
+
+
+def parse_proxy(text: str | None) -> bool:
+    """LOAD_PROXY: "nginx" (True), or none (False, the default)."""
+    return _this_or_none("LOAD_PROXY", "nginx", text)
+
+
+def _this_or_none(variable: str, name: str, text: str | None) -> bool:
     value = (text or "").strip().lower()
-    if value not in ("", "none", "pgbouncer"):
-        raise ValueError(f"LOAD_POOLER is pgbouncer or none: {text!r}")
-    return value == "pgbouncer"
+    if value not in ("", "none", name):
+        raise ValueError(f"{variable} is {name} or none: {text!r}")
+    return value == name
 
 
 def parse_flag(text: str | None) -> bool:
     """A yes/no setting such as LOAD_PRINT_IN_WORKER: on for 1, true or yes."""
     return (text or "").strip().lower() in ("1", "true", "yes")
-
-
-def parse_proxy(text: str | None) -> bool:
-    """LOAD_PROXY: "nginx" (True), or none (False, the default)."""
-    value = (text or "").strip().lower()
-    if value not in ("", "none", "nginx"):
-        raise ValueError(f"LOAD_PROXY is nginx or none: {text!r}")
-    return value == "nginx"

@@ -10,15 +10,13 @@ databases are gone, by drop_leftover_roles."""
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench.load.database import admin_execute
-from bench.load.ports import free_port
+from bench.load.ports import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 REPOSITORY_INI = ROOT / "docker" / "pgbouncer" / "pgbouncer.ini"
@@ -101,14 +99,8 @@ class PgBouncer:
             stdout=subprocess.DEVNULL,
             stderr=(self.directory / "pgbouncer.log").open("ab"),
         )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.1)
+        if wait_until_listening(self.port, self.process):
+            return
         raise RuntimeError(f"pgbouncer did not start; see {self.directory / 'pgbouncer.log'}")
 
     def stop(self) -> None:

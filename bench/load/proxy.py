@@ -13,13 +13,11 @@ that has drifted from the one production gets."""
 
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
-from bench.load.ports import free_port
+from bench.load.ports import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 REPOSITORY_CONF = ROOT / "docker" / "nginx" / "default.conf"
@@ -145,14 +143,8 @@ class Nginx:
             stdout=subprocess.DEVNULL,
             stderr=(self.directory / "nginx.log").open("ab"),
         )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.https_port)) == 0:
-                    return
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.1)
+        if wait_until_listening(self.https_port, self.process):
+            return
         raise RuntimeError(f"nginx did not start; see {self.directory / 'error.log'}")
 
     def stop(self) -> None:

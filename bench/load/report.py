@@ -22,7 +22,7 @@ PRINTING_IN_WORKER = (
     "makes the PDFs; a printer's request queues the job, opens its page, asks for its "
     "status every second as htmx does, and fetches the PDF once it is ready "
     '("print plan: asked to PDF" is all of that, from the click to the PDF). The '
-    "worker's CPU counts in the rest."
+    "worker's CPU is its own share."
 )
 PROXY_NONE = "none: locust talks plain http to gunicorn."
 KNEE_ENDPOINT = "autosave"
