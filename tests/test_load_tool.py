@@ -247,6 +247,12 @@ def test_markdown_has_the_summary_and_every_endpoint_per_step() -> None:
     assert "(2 cores = 100%): 80.0% busy: gunicorn 50.0%, PostgreSQL 10.0%, locust 5.0%" in text
 
 
+def test_markdown_gives_the_runs_note_when_there_is_one() -> None:
+    assert "Note:" not in report.markdown(sample_report())
+    noted = {**sample_report(), "note": "Steps past 200; nothing else ran."}
+    assert "\nNote: Steps past 200; nothing else ran.\n" in report.markdown(noted)
+
+
 def test_summary_and_total_errors() -> None:
     result = sample_report()
     text = report.summary(result)

@@ -202,6 +202,7 @@ def markdown(report: dict[str, Any]) -> str:
         + ".",
         f"Tree: {report['tree']}. Load average {report['load_average_start']} at the start, "
         f"{report['load_average_end']} at the end.",
+        *([f"Note: {report['note']}"] if report.get("note") else []),
         "",
         f"Each step: {method['professionals_note']} {method['printers']} printing plans, "
         f"{method['managers']} practice manager on the sociale kaart; "
