@@ -46,7 +46,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -58,7 +57,6 @@ if str(ROOT) not in sys.path:
 
 from bench.load import machine, report  # noqa: E402
 from bench.load.configs import (  # noqa: E402
-    GUNICORN_CONF,
     Config,
     configs_from,
     parse_flag,
@@ -78,6 +76,7 @@ from bench.load.pooler import PgBouncer, drop_leftover_roles  # noqa: E402
 from bench.load.ports import free_port  # noqa: E402
 from bench.load.proxy import Nginx  # noqa: E402
 from bench.load.proxy import app_environment as behind_proxy  # noqa: E402
+from bench.load.servers import Gunicorn, PrintWorker  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 LOCUSTFILE = HERE / "locustfile.py"
@@ -144,90 +143,6 @@ def run_checked(command: list[str], env: dict[str, str], what: str, logfile: Pat
         raise RuntimeError(f"{what or command[1]} failed (exit {result.returncode}); see {logfile}")
     if what:
         log(f"{what}: {time.monotonic() - started:.0f} s")
-
-
-class Gunicorn:
-    def __init__(
-        self, config: Config, env: dict[str, str], logfile: Path, port: int | None = None
-    ) -> None:
-        self.config = config
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.logfile = logfile
-        self.env = {
-            **env,
-            **config.environment(),
-            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-            "GUNICORN_ACCESS_LOG": "-",
-        }
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        out = self.logfile.open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--config",
-                str(GUNICORN_CONF),
-                "brede_gesprek.wsgi:application",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped at start; see {self.logfile}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.5)
-        raise RuntimeError(f"gunicorn did not answer /healthz within 60 s; see {self.logfile}")
-
-    def stop(self) -> None:
-        stop_process(self.process)
-
-
-class PrintWorker:
-    """`manage.py db_worker`, as the compose file's worker runs it: makes the PDFs the
-    web requests queue when PRINT_IN_WORKER is on."""
-
-    def __init__(self, env: dict[str, str], logfile: Path) -> None:
-        self.env = env
-        self.logfile = logfile
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.logfile.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def stop(self) -> None:
-        stop_process(self.process)
-
-
-def stop_process(process: subprocess.Popen[bytes] | None) -> None:
-    """SIGTERM, the graceful stop of gunicorn and of db_worker; killed after 40 s."""
-    if process is None or process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=40)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def run_step(
