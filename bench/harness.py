@@ -76,6 +76,7 @@ def measure_group(
     min_rounds: int = 5,
     before_round: Callable[[], object] | None = None,
     extra: dict[str, Any] | None = None,
+    timed_by_run: bool = False,
 ) -> list[dict[str, Any]]:
     """Measure several figures beside one baseline: each round runs the baseline and
     then every figure once, so the baseline is sampled as often as each figure and
@@ -83,8 +84,10 @@ def measure_group(
     `budget_s`, fewer when the timed rounds take longer than that (at least
     `min_rounds`), and a warm-up of at most a fifth of it (at least one round): for
     a slow figure on a slow database. `before_round`, untimed, runs before each
-    round (warm-up too): to put the data back. Prints one JSON line per figure and
-    returns them."""
+    round (warm-up too): to put the data back. With `timed_by_run`, each run returns
+    its own duration in the unit, timed where the user sees it (in the browser), and
+    that is the sample instead of the time the call took. Prints one JSON line per
+    figure and returns them."""
     scale = 1000.0 if unit == "ms" else 1.0
     runs: list[tuple[str, Callable[[], object]]] = [(baseline_name, baseline_fn)]
     runs += [(figure.name, figure.run) for figure in figures]
@@ -104,8 +107,9 @@ def measure_group(
             before_round()
         for run_name, run in runs:
             start = time.perf_counter()
-            run()
-            samples[run_name].append((time.perf_counter() - start) * scale)
+            result = run()
+            elapsed = (time.perf_counter() - start) * scale
+            samples[run_name].append(float(result) if timed_by_run else elapsed)  # type: ignore[arg-type]
         if budget_s is not None and done >= min_rounds and time.perf_counter() - started > budget_s:
             break
     base = samples[baseline_name]

@@ -38,6 +38,7 @@ MODULES = (
     ("search", True),
     ("pdf", True),
     ("import_csv", True),
+    ("browser", True),
 )
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 TIMEOUT_S = float(os.environ.get("BENCH_TIMEOUT", "1200"))  # per module

@@ -1,9 +1,12 @@
-"""The app's URLs plus one bare view, the baseline the benchmark compares with."""
+"""The app's URLs plus the bare views the benchmarks compare with: one that reads one
+row and writes one row, and, for the browser (bench/browser.py), a page that reads one
+row."""
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET, require_POST
 
 from brede_gesprek.urls import urlpatterns as app_urlpatterns
 from consult.models import Goal
@@ -18,4 +21,20 @@ def bare(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(goal.text)
 
 
-urlpatterns = [*app_urlpatterns, path("bench/bare/<int:pk>/", bare)]
+@require_GET
+def bare_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A whole page, the least a browser can be sent: one row read, no styles, no
+    scripts."""
+    goal = Goal.objects.get(pk=pk)
+    return HttpResponse(
+        format_html(
+            '<!doctype html><html lang="nl"><title>{}</title><p>{}</p></html>', pk, goal.text
+        )
+    )
+
+
+urlpatterns = [
+    *app_urlpatterns,
+    path("bench/bare/<int:pk>/", bare),
+    path("bench/page/<int:pk>/", bare_page),
+]

@@ -645,9 +645,8 @@ def test_the_app_answers_through_nginx_with_the_repositorys_config(tmp_path: Pat
     from bench.load.ports import free_port
     from bench.load.proxy import APP_SETTINGS, Nginx
     from bench.load.proxy import app_environment as behind_proxy
-    from bench.load.run_load import app_environment
     from bench.load.scenario import LOGIN_PATH, csrf_from_html
-    from bench.load.servers import Gunicorn
+    from bench.load.servers import Gunicorn, app_environment
 
     web = environment(service("web"))
     assert {key: web.get(key) for key in APP_SETTINGS} == APP_SETTINGS, (

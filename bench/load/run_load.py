@@ -40,7 +40,6 @@ Quick check: LOAD_STEPS=20 LOAD_SECONDS=10 LOAD_SERVICES=0 make load
 
 import json
 import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -76,7 +75,7 @@ from bench.load.pooler import PgBouncer, drop_leftover_roles  # noqa: E402
 from bench.load.ports import free_port  # noqa: E402
 from bench.load.proxy import Nginx  # noqa: E402
 from bench.load.proxy import app_environment as behind_proxy  # noqa: E402
-from bench.load.servers import Gunicorn, PrintWorker  # noqa: E402
+from bench.load.servers import Gunicorn, PrintWorker, app_environment  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 LOCUSTFILE = HERE / "locustfile.py"
@@ -104,33 +103,6 @@ def log(text: str) -> None:
 
 
 # --- the processes ------------------------------------------------------------------------
-
-
-def app_environment(database_url: str, *, print_in_worker: bool = False) -> dict[str, str]:
-    """Production settings, but plain http on 127.0.0.1 and a throwaway secret."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("GUNICORN_", "LOAD_", "DJANGO_", "BENCH_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="brede_gesprek.settings",
-        DATABASE_URL=database_url,
-        DEBUG="false",
-        HTTPS="false",
-        SECURE_PROXY_SSL_HEADER="false",
-        TRUST_X_FORWARDED_FOR="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        TWO_FACTOR_REQUIRED="true",
-        PRINT_IN_WORKER="true" if print_in_worker else "false",
-        # No collectstatic into the shared tree: pages name their static files, but
-        # locust, like a browser with a warm cache, fetches none.
-        STATIC_MANIFEST="false",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
 
 
 def run_checked(command: list[str], env: dict[str, str], what: str, logfile: Path) -> None:

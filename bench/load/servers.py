@@ -2,6 +2,8 @@
 gunicorn.conf.py, and `manage.py db_worker` for the PDFs when printing is in a worker.
 Both stop gracefully on SIGTERM."""
 
+import os
+import secrets
 import subprocess
 import sys
 import time
@@ -12,6 +14,36 @@ from bench.load.configs import GUNICORN_CONF, Config
 from bench.load.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def app_environment(
+    database_url: str, *, print_in_worker: bool = False, secret_key: str | None = None
+) -> dict[str, str]:
+    """Production settings, but plain http on 127.0.0.1 and a throwaway secret (or
+    `secret_key`, to read the sessions another process made)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("GUNICORN_", "LOAD_", "DJANGO_", "BENCH_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="brede_gesprek.settings",
+        DATABASE_URL=database_url,
+        DEBUG="false",
+        HTTPS="false",
+        SECURE_PROXY_SSL_HEADER="false",
+        TRUST_X_FORWARDED_FOR="false",
+        SECRET_KEY=secret_key or secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        TWO_FACTOR_REQUIRED="true",
+        PRINT_IN_WORKER="true" if print_in_worker else "false",
+        # No collectstatic into the shared tree: pages name their static files, but
+        # locust, like a browser with a warm cache, fetches none.
+        STATIC_MANIFEST="false",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
 
 
 class Gunicorn:

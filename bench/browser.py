@@ -1,0 +1,251 @@
+"""What the professional waits for in the browser: Debian's Chromium, driven by
+Playwright, against gunicorn with the production settings (DEBUG off, the hashed and
+compressed static files of `collectstatic`) on the benchmark's own database, in the
+4D consult of bench/run.py (twelve entries, six connections, eight goals), at
+1366 x 768. Each figure is timed inside the page, from the click to the painted
+result, and measured beside the least the browser can do through the same server:
+
+- browser_workspace_page: opening the workspace until its load event (styles and
+  scripts run; from the browser's cache after the first round), beside a bare page
+  (bench/urls.py: one row read, no styles, no scripts). Target: under 1 s, the limit
+  for keeping the flow of thought (Nielsen, "Response times: the three important
+  limits").
+- browser_step_switch: a click on the connections step in the step list until the
+  step is swapped in and the next frame painted, beside an htmx request of the bare
+  view (one row read, one written) swapped into the same page. Target: under 0.1 s,
+  the limit for feeling that the screen answers at once.
+- browser_autosave: a goal's text changed (the change event, as when the
+  professional leaves the field; while typing, the field first waits 800 ms for the
+  next key, hx-trigger) until its save line has been swapped and painted. Target:
+  under 0.1 s.
+
+Between rounds the workspace goes back to the first step, untimed, so that every
+switch is a real one. Run alone with `uv run --frozen python bench/browser.py`
+(SQLite) or with DATABASE_URL set to a PostgreSQL server; `make bench` runs it with
+the others."""
+
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import logged_in_client  # sets Django up first
+
+# isort: split
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+from playwright.sync_api import Page, ViewportSize, sync_playwright
+
+from bench import harness
+from bench.load.configs import gunicorn_defaults
+from bench.load.scenario import step_url
+from bench.load.servers import Gunicorn, app_environment
+from bench.run import build_data
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+ROOT = Path(__file__).resolve().parents[1]
+ROUNDS = harness.rounds(100)
+BUDGET_S = 30.0
+PAGE_TARGET_MS = 1000.0
+ANSWER_TARGET_MS = 100.0
+VIEWPORT: ViewportSize = {"width": 1366, "height": 768}
+FIGURES = ("browser_workspace_page", "browser_step_switch", "browser_autosave")
+
+# The page's load event, in ms from the start of the navigation (read after the event
+# has finished, when loadEventEnd is set).
+LOADED = """() => new Promise((resolve) => setTimeout(() =>
+  resolve(performance.getEntriesByType("navigation")[0].loadEventEnd), 0))"""
+
+# `act` starts an htmx request from `selector`; resolves with the ms from just before
+# it to the frame painted after the answer was swapped in (afterSwap: the new content
+# is on the page; htmx settles attributes 20 ms later, for CSS transitions the app
+# does not use). Fails on an error answer, a lost connection or after 10 s.
+TIMED_HTMX = """async ([selector, act]) => {
+  const element = document.querySelector(selector);
+  if (!element) throw new Error("not on the page: " + selector);
+  const swapped = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error("no answer in 10 s")), 10000);
+    function finish(error) {
+      clearTimeout(timer);
+      document.removeEventListener("htmx:afterSwap", onSwap);
+      document.removeEventListener("htmx:responseError", onError);
+      document.removeEventListener("htmx:sendError", onError);
+      error ? reject(error) : resolve();
+    }
+    // detail.elt is the element swapped; the element that asked is in requestConfig.
+    function onSwap(event) {
+      if (event.detail.requestConfig && event.detail.requestConfig.elt === element) finish();
+    }
+    function onError(event) {
+      if (event.detail.elt === element) finish(new Error("request failed: " + selector));
+    }
+    document.addEventListener("htmx:afterSwap", onSwap);
+    document.addEventListener("htmx:responseError", onError);
+    document.addEventListener("htmx:sendError", onError);
+  });
+  const start = performance.now();
+  if (act === "click") {
+    element.click();
+  } else {
+    element.value = act;
+    element.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  await swapped;
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  return performance.now() - start;
+}"""
+
+# A hidden button that posts to the bare view and swaps its answer into a hidden
+# element: htmx, the CSRF header and the server's middleware, without the app.
+ADD_BARE_BUTTON = """(url) => {
+  const sink = document.createElement("div");
+  sink.id = "bench-sink";
+  sink.hidden = true;
+  const button = document.createElement("button");
+  button.id = "bench-bare";
+  button.hidden = true;
+  button.setAttribute("hx-post", url);
+  button.setAttribute("hx-target", "#bench-sink");
+  button.setAttribute("hx-vals", JSON.stringify({ text: "Doel" }));
+  document.body.append(sink, button);
+  window.htmx.process(button);
+}"""
+
+
+def database_url() -> str:
+    """The benchmark database's address, for gunicorn in another process."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@contextmanager
+def served(workdir: Path) -> Iterator[str]:
+    """gunicorn with the production settings and bench/urls.py, on a free port of
+    127.0.0.1, serving the static files collected into `workdir`; yields its url."""
+    env = {
+        **app_environment(database_url(), secret_key=settings.SECRET_KEY),
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "STATIC_MANIFEST": "true",
+        "STATIC_ROOT": str(workdir / "static"),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    gunicorn = Gunicorn(gunicorn_defaults(), env, workdir / "gunicorn.log")
+    gunicorn.start()
+    try:
+        yield gunicorn.url
+    finally:
+        gunicorn.stop()
+
+
+@contextmanager
+def browser_page(base_url: str, session_key: str) -> Iterator[Page]:
+    """A page of Chromium, logged in with the session (both factors passed)."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(base_url=base_url, viewport=VIEWPORT, locale="nl-NL")
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session_key, "url": base_url}]
+        )
+        try:
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+def measure(page: Page, consult: Any, goal: Any) -> None:
+    workspace = reverse("consult_detail", kwargs={"consult_id": consult.public_id})
+    extra = {"viewport": "1366x768", "browser": "chromium"}
+
+    def open_page(url: str) -> float:
+        page.goto(url, wait_until="load")
+        return float(page.evaluate(LOADED))
+
+    harness.measure_group(
+        "browser_bare_page",
+        lambda: open_page(f"/bench/page/{goal.pk}/"),
+        [
+            harness.Figure(
+                "browser_workspace_page",
+                lambda: open_page(workspace),
+                target_abs=PAGE_TARGET_MS,
+                target_note="the 1 s limit of an uninterrupted flow of thought",
+            )
+        ],
+        ROUNDS,
+        budget_s=BUDGET_S,
+        timed_by_run=True,
+        extra=extra,
+    )
+
+    page.goto(workspace, wait_until="load")
+    page.evaluate(ADD_BARE_BUTTON, f"/bench/bare/{goal.pk}/")
+    first, connections = (
+        step_url(str(consult.public_id), "lichaam"),
+        step_url(str(consult.public_id), "verbanden"),
+    )
+    text = f'[name="{goal.public_id}-text"]'
+    typed = {"n": 0}
+
+    def timed(selector: str, act: str) -> float:
+        return float(page.evaluate(TIMED_HTMX, [selector, act]))
+
+    def autosave() -> float:
+        typed["n"] += 1
+        return timed(text, f"Weer elke dag een half uur fietsen ({typed['n']})")
+
+    harness.measure_group(
+        "browser_bare_swap",
+        lambda: timed("#bench-bare", "click"),
+        [
+            harness.Figure(
+                "browser_step_switch",
+                lambda: timed(f'.steps-nav [hx-get="{connections}"]', "click"),
+                target_abs=ANSWER_TARGET_MS,
+                target_note="the 0.1 s limit of an answer at once",
+            ),
+            harness.Figure(
+                "browser_autosave",
+                autosave,
+                target_abs=ANSWER_TARGET_MS,
+                target_note="the 0.1 s limit of an answer at once",
+            ),
+        ],
+        ROUNDS,
+        budget_s=BUDGET_S,
+        before_round=lambda: timed(f'.steps-nav [hx-get="{first}"]', "click"),
+        timed_by_run=True,
+        extra=extra,
+    )
+
+
+def measure_all() -> None:
+    with harness.bench_database():
+        user, consult, goal = build_data()
+        client = logged_in_client(user)
+        session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+        connection.close()  # the benchmark's own work in the database is done
+        with (
+            tempfile.TemporaryDirectory(prefix="bench-browser-") as workdir,
+            served(Path(workdir)) as base_url,
+            browser_page(base_url, session_key) as page,
+        ):
+            measure(page, consult, goal)
+
+
+if __name__ == "__main__":
+    sys.exit(harness.main(FIGURES, measure_all))
