@@ -18,7 +18,7 @@ install:
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 
-# Debian packages the tests need: Chromium for browser tests, poppler for pdftotext,
+# Debian packages the tests and benchmarks need: Chromium for the browser, poppler for pdftotext,
 # gettext for makemessages.
 system-packages:
 	@missing=""; \
@@ -59,7 +59,7 @@ test: install system-packages lint
 # Every benchmark, on SQLite and then on PostgreSQL when a server answers on 127.0.0.1
 # (BENCH_PG_SERVER): one JSON line per figure, then the figures that missed; exits 1
 # when any did. BENCH_ROUNDS=5 BENCH_SERVICES=1000 make bench for a quick check.
-bench: install
+bench: install system-packages
 	$(RUN) python bench/run_all.py
 
 # Load test (bench/load/run_load.py): gunicorn with gunicorn.conf.py and a PostgreSQL
