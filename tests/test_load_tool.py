@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from django.test import Client
 
@@ -290,9 +291,8 @@ def test_cpu_model_and_memory_from_proc() -> None:
 
 
 def test_cpu_shares_of_a_sample_add_up() -> None:
-    # Backend 7 ran throughout, 8 started in between (from zero), 6 ended (missed).
-    start = machine.CpuSample(10.0, 1.0, {6: 3.0, 7: 2.0}, busy=100.0, total=200.0)
-    end = machine.CpuSample(60.0, 6.0, {7: 7.0, 8: 5.0}, busy=180.0, total=300.0)
+    start = machine.CpuSample(10.0, 1.0, 5.0, busy=100.0, total=200.0)
+    end = machine.CpuSample(60.0, 6.0, 15.0, busy=180.0, total=300.0)
     assert machine.cpu_shares(start, end) == {
         "machine_busy_pct": 80.0,
         "server_pct": 50.0,
@@ -308,6 +308,29 @@ def test_cpu_of_this_process_tree_is_measured() -> None:
     assert os.getpid() in machine.process_tree(os.getpid())
     assert sample.server > 0
     assert sample.total >= sample.busy > 0
+
+
+def test_cpu_of_a_child_that_ended_between_the_samples_still_counts() -> None:
+    """As a database backend that Django's reconnect replaced during the window: its
+    time moves to the parent that reaped it, and the tree keeps counting it."""
+    before = machine.tree_cpu_seconds(os.getpid())
+    burn = "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass"
+    subprocess.run([sys.executable, "-c", burn], check=True)  # ended and reaped
+    assert machine.tree_cpu_seconds(os.getpid()) - before >= 0.5
+
+
+def test_the_database_server_is_the_postgres_parent_of_a_backend() -> None:
+    postgres = os.environ.get("DATABASE_URL", "")
+    if not postgres.startswith("postgres"):
+        pytest.skip("needs PostgreSQL on this machine (CI's second run)")
+    with psycopg.connect(postgres) as connection:
+        row = connection.execute("SELECT pg_backend_pid()").fetchone()
+        assert row is not None
+        backend = int(row[0])
+        server = machine.parent_pid(backend)
+        assert server is not None
+        assert machine.command_name(server) == "postgres"
+        assert backend in machine.process_tree(server)
 
 
 # --- steps and configurations ---------------------------------------------------------------
@@ -545,10 +568,10 @@ def test_nginx_version_from_its_own_words() -> None:
 
 def test_cpu_of_the_runs_other_processes_is_its_own_share_not_the_rest() -> None:
     start = machine.CpuSample(
-        server=10.0, loadgen=1.0, database={}, busy=100.0, total=1000.0, others={"nginx": 2.0}
+        server=10.0, loadgen=1.0, database=0.0, busy=100.0, total=1000.0, others={"nginx": 2.0}
     )
     end = machine.CpuSample(
-        server=30.0, loadgen=2.0, database={}, busy=160.0, total=1100.0, others={"nginx": 7.0}
+        server=30.0, loadgen=2.0, database=0.0, busy=160.0, total=1100.0, others={"nginx": 7.0}
     )
     shares = machine.cpu_shares(start, end)
     assert shares["others_pct"] == {"nginx": 5.0}

@@ -22,7 +22,8 @@ LOAD_STATS_OUT and locust stops. Failed requests before the window count as erro
 too. Settings from the environment: LOAD_ACCOUNTS (seed.py's file), LOAD_STATS_OUT,
 LOAD_SECONDS, LOAD_WARMUP, LOAD_PROFESSIONALS, LOAD_SERVER_PID (gunicorn's master, for
 its CPU), LOAD_OTHER_PIDS (JSON: name to pid of the proxy, pooler and worker, for
-theirs), LOAD_DATABASE_URL (the app's database, for its backends' CPU)."""
+theirs), LOAD_DATABASE_URL (the app's database, to find the PostgreSQL server's
+processes for their CPU)."""
 
 import itertools
 import json
@@ -50,7 +51,14 @@ if str(ROOT) not in sys.path:
 
 from bench.load import report, scenario  # noqa: E402
 from bench.load.configs import parse_flag  # noqa: E402
-from bench.load.machine import CpuSample, cores, cpu_shares, load_average  # noqa: E402
+from bench.load.machine import (  # noqa: E402
+    CpuSample,
+    command_name,
+    cores,
+    cpu_shares,
+    load_average,
+    parent_pid,
+)
 
 _accounts: dict[str, "itertools.count[int]"] = {}
 _loaded: dict[str, list[scenario.Account]] = {}
@@ -272,20 +280,20 @@ def _spawned(user_count: int, **_kwargs) -> None:
     gevent.spawn(_measure, _run["environment"], user_count)
 
 
-def database_backends() -> list[int]:
-    """The PostgreSQL server processes of the app's connections (LOAD_DATABASE_URL's
-    database, on this machine), for their CPU."""
+def database_server() -> int | None:
+    """The PostgreSQL server's main process (the postmaster, the parent of every
+    backend) when it runs on this machine, for the CPU of all its processes; None for
+    a server elsewhere (the pid of its backend is then no postgres process here)."""
     url = os.environ.get("LOAD_DATABASE_URL")
     if not url:
-        return []
+        return None
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as connection:
-        rows = connection.execute(
-            "SELECT pid FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        ).fetchall()
-    return [int(row[0]) for row in rows]
+        row = connection.execute("SELECT pg_backend_pid()").fetchone()
+    if not row or command_name(int(row[0])) != "postgres":
+        return None
+    return parent_pid(int(row[0]))
 
 
 def _measure(environment, user_count: int) -> None:
@@ -301,12 +309,13 @@ def _measure(environment, user_count: int) -> None:
     gevent.sleep(warmup)
     runner = environment.runner
     runner.stats.reset_all()
-    start = CpuSample.take(server_pid, database_backends(), other_pids)
+    database_pid = database_server()
+    start = CpuSample.take(server_pid, database_pid, other_pids)
     started_at = time.monotonic()
     gevent.sleep(seconds)
     stats = runner.stats
     window = time.monotonic() - started_at
-    end = CpuSample.take(server_pid, database_backends(), other_pids)
+    end = CpuSample.take(server_pid, database_pid, other_pids)
     result = {
         "professionals": int(os.environ.get("LOAD_PROFESSIONALS") or 0),
         "users": user_count,

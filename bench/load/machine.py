@@ -90,6 +90,17 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def parent_pid(pid: int) -> int | None:
+    """The parent of a process of this machine; None when there is no such process."""
+    fields = _stat_fields(pid)
+    return int(fields[1]) if fields else None
+
+
+def command_name(pid: int) -> str:
+    """The process's command name (/proc/<pid>/comm), empty when there is none."""
+    return _read(PROC / str(pid) / "comm").strip()
+
+
 def process_tree(pid: int) -> list[int]:
     """The process and all its descendants."""
     tree, todo = [], [pid]
@@ -111,6 +122,21 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User and system time of the process and all its descendants, with that of the
+    children each has already waited for: a child that ended between two samples
+    (a database backend replaced on reconnecting, a restarted worker) still counts.
+    (The time of a child that ended moves into its parent's cutime and cstime when
+    the parent reaps it, so each second is counted once.)"""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for member in process_tree(pid):
+        fields = _stat_fields(member)
+        if fields:
+            total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return total / ticks
+
+
 def machine_cpu_seconds() -> tuple[float, float]:
     """(busy, total) CPU seconds of the whole machine since boot, over all cores."""
     line = _read(PROC / "stat").splitlines()[0].split()
@@ -124,7 +150,7 @@ def machine_cpu_seconds() -> tuple[float, float]:
 class CpuSample:
     server: float  # CPU seconds of the server's process tree
     loadgen: float  # of the load generator
-    database: dict[int, float]  # of each PostgreSQL backend serving the app
+    database: float  # of the PostgreSQL server: the postmaster's tree
     busy: float  # of the whole machine
     total: float
     # of each other process tree the run started (the proxy, the pooler, the worker)
@@ -134,31 +160,29 @@ class CpuSample:
     def take(
         cls,
         server_pid: int | None,
-        database_pids: list[int] | None = None,
+        database_pid: int | None = None,
         other_pids: dict[str, int] | None = None,
     ) -> "CpuSample":
         busy, total = machine_cpu_seconds()
         return cls(
-            server=cpu_seconds(process_tree(server_pid)) if server_pid else 0.0,
+            server=tree_cpu_seconds(server_pid) if server_pid else 0.0,
             loadgen=cpu_seconds([os.getpid()]),
-            database={pid: cpu_seconds([pid]) for pid in database_pids or []},
+            database=tree_cpu_seconds(database_pid) if database_pid else 0.0,
             busy=busy,
             total=total,
-            others={
-                name: cpu_seconds(process_tree(pid)) for name, pid in (other_pids or {}).items()
-            },
+            others={name: tree_cpu_seconds(pid) for name, pid in (other_pids or {}).items()},
         )
 
 
 def cpu_shares(start: CpuSample, end: CpuSample) -> dict[str, Any]:
     """Each one's share of the machine's CPU between the samples, in percent of all
-    cores: the server, the load generator, the app's PostgreSQL backends (a backend
-    that started in between counts from zero; one that ended is missed), each other
-    process the run started, and the rest (anything else on the machine)."""
+    cores: the server, the load generator, the PostgreSQL server (all its processes,
+    backends that ended in between included), each other process the run started, and
+    the rest (anything else on the machine)."""
     total = max(end.total - start.total, 1e-9)
     server = 100 * (end.server - start.server) / total
     loadgen = 100 * (end.loadgen - start.loadgen) / total
-    database = 100 * sum(end.database[p] - start.database.get(p, 0.0) for p in end.database) / total
+    database = 100 * (end.database - start.database) / total
     others = {
         name: 100 * (seconds - start.others.get(name, 0.0)) / total
         for name, seconds in end.others.items()
