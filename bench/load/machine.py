@@ -1,5 +1,5 @@
 """The machine a load run ran on, and who used its CPU during a step (from /proc):
-the gunicorn processes, the app's PostgreSQL backends, the load generator, the other
+the gunicorn processes, the PostgreSQL server's processes, the load generator, the other
 processes the run started (nginx, PgBouncer, the print worker), and the rest (whatever
 else ran on the machine: other people's tests, here)."""
 
