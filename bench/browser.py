@@ -14,6 +14,10 @@ result, and measured beside the least the browser can do through the same server
   step is swapped in and the next frame painted, beside an htmx request of the bare
   view (one row read, one written) swapped into the same page. Target: under 0.1 s,
   the limit for feeling that the screen answers at once.
+- browser_step_switch_kop_schema: the same click to the KOP schema, the heaviest step
+  of the four models on the server (bench/run.py), in a KOP consult as far as the
+  load test's professionals get (bench/load/consults.py), beside the same bare swap
+  in that page. Target: under 0.1 s.
 - browser_autosave: a goal's text changed (the change event, as when the
   professional leaves the field; while typing, the field first waits 800 ms for the
   next key, hx-trigger) until its save line has been swapped and painted. Target:
@@ -43,7 +47,8 @@ from playwright.sync_api import Page, ViewportSize, sync_playwright
 
 from bench import harness
 from bench.load.configs import gunicorn_defaults
-from bench.load.scenario import step_url
+from bench.load.consults import consult_under_way
+from bench.load.scenario import step_url, workspace_url
 from bench.load.servers import Gunicorn, app_environment
 from bench.run import build_data
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -54,7 +59,12 @@ BUDGET_S = 30.0
 PAGE_TARGET_MS = 1000.0
 ANSWER_TARGET_MS = 100.0
 VIEWPORT: ViewportSize = {"width": 1366, "height": 768}
-FIGURES = ("browser_workspace_page", "browser_step_switch", "browser_autosave")
+FIGURES = (
+    "browser_workspace_page",
+    "browser_step_switch",
+    "browser_autosave",
+    "browser_step_switch_kop_schema",
+)
 
 # The page's load event, in ms from the start of the navigation (read after the event
 # has finished, when loadEventEnd is set).
@@ -63,31 +73,35 @@ LOADED = """() => new Promise((resolve) => setTimeout(() =>
 
 # `act` starts an htmx request from `selector`; resolves with the ms from just before
 # it to the frame painted after the answer was swapped in (afterSwap: the new content
-# is on the page; htmx settles attributes 20 ms later, for CSS transitions the app
-# does not use). Fails on an error answer, a lost connection or after 10 s.
+# is on the page). It returns only after htmx has settled, 20 ms later: only then has
+# htmx wired up the new content (a link clicked before that is followed as a plain
+# link), and no person clicks again sooner. Fails on an error answer, a lost
+# connection or after 10 s.
 TIMED_HTMX = """async ([selector, act]) => {
   const element = document.querySelector(selector);
   if (!element) throw new Error("not on the page: " + selector);
-  const swapped = new Promise((resolve, reject) => {
+  // detail.elt is the element swapped; the element that asked is in requestConfig.
+  const ours = (event) =>
+    event.detail.requestConfig && event.detail.requestConfig.elt === element;
+  const after = (name) => new Promise((resolve, reject) => {
     const timer = setTimeout(() => finish(new Error("no answer in 10 s")), 10000);
     function finish(error) {
       clearTimeout(timer);
-      document.removeEventListener("htmx:afterSwap", onSwap);
+      document.removeEventListener(name, onEvent);
       document.removeEventListener("htmx:responseError", onError);
       document.removeEventListener("htmx:sendError", onError);
       error ? reject(error) : resolve();
     }
-    // detail.elt is the element swapped; the element that asked is in requestConfig.
-    function onSwap(event) {
-      if (event.detail.requestConfig && event.detail.requestConfig.elt === element) finish();
-    }
+    function onEvent(event) { if (ours(event)) finish(); }
     function onError(event) {
       if (event.detail.elt === element) finish(new Error("request failed: " + selector));
     }
-    document.addEventListener("htmx:afterSwap", onSwap);
+    document.addEventListener(name, onEvent);
     document.addEventListener("htmx:responseError", onError);
     document.addEventListener("htmx:sendError", onError);
   });
+  const swapped = after("htmx:afterSwap");
+  const settled = after("htmx:afterSettle");
   const start = performance.now();
   if (act === "click") {
     element.click();
@@ -97,7 +111,9 @@ TIMED_HTMX = """async ([selector, act]) => {
   }
   await swapped;
   await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-  return performance.now() - start;
+  const elapsed = performance.now() - start;
+  await settled;
+  return elapsed;
 }"""
 
 # A hidden button that posts to the bare view and swaps its answer into a hidden
@@ -167,7 +183,7 @@ def browser_page(base_url: str, session_key: str) -> Iterator[Page]:
             browser.close()
 
 
-def measure(page: Page, consult: Any, goal: Any) -> None:
+def measure(page: Page, consult: Any, goal: Any, kop: tuple[str, list[str]]) -> None:
     workspace = reverse("consult_detail", kwargs={"consult_id": consult.public_id})
     extra = {"viewport": "1366x768", "browser": "chromium"}
 
@@ -232,10 +248,35 @@ def measure(page: Page, consult: Any, goal: Any) -> None:
         extra=extra,
     )
 
+    kop_consult, kop_steps = kop
+    page.goto(workspace_url(kop_consult), wait_until="load")
+    page.evaluate(ADD_BARE_BUTTON, f"/bench/bare/{goal.pk}/")
+    kop_other, kop_schema = step_url(kop_consult, kop_steps[1]), step_url(kop_consult, "schema")
+    harness.measure_group(
+        "browser_bare_swap",
+        lambda: timed("#bench-bare", "click"),
+        [
+            harness.Figure(
+                "browser_step_switch_kop_schema",
+                lambda: timed(f'.steps-nav [hx-get="{kop_schema}"]', "click"),
+                target_abs=ANSWER_TARGET_MS,
+                target_note="the 0.1 s limit of an answer at once",
+            )
+        ],
+        ROUNDS,
+        budget_s=BUDGET_S,
+        before_round=lambda: timed(f'.steps-nav [hx-get="{kop_other}"]', "click"),
+        timed_by_run=True,
+        extra=extra,
+    )
+
 
 def measure_all() -> None:
     with harness.bench_database():
         user, consult, goal = build_data()
+        kop_consult, kop_steps, _editables = consult_under_way(
+            user, consult.patient, "kop", plan=True
+        )
         client = logged_in_client(user)
         session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
         connection.close()  # the benchmark's own work in the database is done
@@ -244,7 +285,7 @@ def measure_all() -> None:
             served(Path(workdir)) as base_url,
             browser_page(base_url, session_key) as page,
         ):
-            measure(page, consult, goal)
+            measure(page, consult, goal, (kop_consult, kop_steps))
 
 
 if __name__ == "__main__":

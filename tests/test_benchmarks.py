@@ -35,8 +35,8 @@ def test_a_figure_timed_by_its_run_is_the_duration_the_run_reports(capsys) -> No
 @pytest.mark.browser
 def test_the_browser_benchmark_times_the_workspace_in_chromium() -> None:
     """gunicorn with the collected static files, Chromium logged in with both factors,
-    the workspace opened, a step switched and a goal saved, each beside its bare
-    counterpart."""
+    the workspace opened, a step switched (4D and KOP) and a goal saved, each beside
+    its bare counterpart."""
     env = {**os.environ, "BENCH_ROUNDS": "3"}
     env.pop("BENCH_DB_NAME", None)
     run = subprocess.run(
@@ -48,7 +48,12 @@ def test_the_browser_benchmark_times_the_workspace_in_chromium() -> None:
         timeout=300,
     )
     lines = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
-    names = ["browser_workspace_page", "browser_step_switch", "browser_autosave"]
+    names = [
+        "browser_workspace_page",
+        "browser_step_switch",
+        "browser_autosave",
+        "browser_step_switch_kop_schema",
+    ]
     assert [line["name"] for line in lines] == names, run.stderr[-3000:]
     for line in lines:
         assert "error" not in line, line
@@ -60,5 +65,6 @@ def test_the_browser_benchmark_times_the_workspace_in_chromium() -> None:
         "browser_workspace_page": "browser_bare_page",
         "browser_step_switch": "browser_bare_swap",
         "browser_autosave": "browser_bare_swap",
+        "browser_step_switch_kop_schema": "browser_bare_swap",
     }
     assert run.returncode in (0, 1), run.stderr[-3000:]  # 1: a target missed, not a crash
