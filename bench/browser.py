@@ -23,15 +23,15 @@ result, and measured beside the least the browser can do through the same server
   next key, hx-trigger) until its save line has been swapped and painted. Target:
   under 0.1 s.
 
-Between rounds the workspace goes back to the first step, untimed, so that every
-switch is a real one. Run alone with `uv run --frozen python bench/browser.py`
+Between rounds the workspace goes to another step (4D: the first; KOP: the second),
+untimed, so that every switch is a real one. Run alone with `uv run --frozen python bench/browser.py`
 (SQLite) or with DATABASE_URL set to a PostgreSQL server; `make bench` runs it with
 the others."""
 
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -208,12 +208,6 @@ def measure(page: Page, consult: Any, goal: Any, kop: tuple[str, list[str]]) -> 
         extra=extra,
     )
 
-    page.goto(workspace, wait_until="load")
-    page.evaluate(ADD_BARE_BUTTON, f"/bench/bare/{goal.pk}/")
-    first, connections = (
-        step_url(str(consult.public_id), "lichaam"),
-        step_url(str(consult.public_id), "verbanden"),
-    )
     text = f'[name="{goal.public_id}-text"]'
     typed = {"n": 0}
 
@@ -224,51 +218,44 @@ def measure(page: Page, consult: Any, goal: Any, kop: tuple[str, list[str]]) -> 
         typed["n"] += 1
         return timed(text, f"Weer elke dag een half uur fietsen ({typed['n']})")
 
-    harness.measure_group(
-        "browser_bare_swap",
-        lambda: timed("#bench-bare", "click"),
-        [
-            harness.Figure(
-                "browser_step_switch",
-                lambda: timed(f'.steps-nav [hx-get="{connections}"]', "click"),
-                target_abs=ANSWER_TARGET_MS,
-                target_note="the 0.1 s limit of an answer at once",
-            ),
-            harness.Figure(
-                "browser_autosave",
-                autosave,
-                target_abs=ANSWER_TARGET_MS,
-                target_note="the 0.1 s limit of an answer at once",
-            ),
-        ],
-        ROUNDS,
-        budget_s=BUDGET_S,
-        before_round=lambda: timed(f'.steps-nav [hx-get="{first}"]', "click"),
-        timed_by_run=True,
-        extra=extra,
-    )
+    def answers(
+        consult_id: str,
+        step_from: str,
+        step_to: str,
+        switch_name: str,
+        others: dict[str, Callable[[], float]] | None = None,
+    ) -> None:
+        """In the consult's workspace, beside the bare swap: the click from `step_from`
+        (untimed, before each round) to `step_to`, named `switch_name`, and the
+        `others` (name to run)."""
+        page.goto(workspace_url(consult_id), wait_until="load")
+        page.evaluate(ADD_BARE_BUTTON, f"/bench/bare/{goal.pk}/")
+        back = f'.steps-nav [hx-get="{step_url(consult_id, step_from)}"]'
+        switch = f'.steps-nav [hx-get="{step_url(consult_id, step_to)}"]'
+        runs = {switch_name: lambda: timed(switch, "click"), **(others or {})}
+        harness.measure_group(
+            "browser_bare_swap",
+            lambda: timed("#bench-bare", "click"),
+            [
+                harness.Figure(
+                    name,
+                    run,
+                    target_abs=ANSWER_TARGET_MS,
+                    target_note="the 0.1 s limit of an answer at once",
+                )
+                for name, run in runs.items()
+            ],
+            ROUNDS,
+            budget_s=BUDGET_S,
+            before_round=lambda: timed(back, "click"),
+            timed_by_run=True,
+            extra=extra,
+        )
 
+    four_d = str(consult.public_id)
+    answers(four_d, "lichaam", "verbanden", "browser_step_switch", {"browser_autosave": autosave})
     kop_consult, kop_steps = kop
-    page.goto(workspace_url(kop_consult), wait_until="load")
-    page.evaluate(ADD_BARE_BUTTON, f"/bench/bare/{goal.pk}/")
-    kop_other, kop_schema = step_url(kop_consult, kop_steps[1]), step_url(kop_consult, "schema")
-    harness.measure_group(
-        "browser_bare_swap",
-        lambda: timed("#bench-bare", "click"),
-        [
-            harness.Figure(
-                "browser_step_switch_kop_schema",
-                lambda: timed(f'.steps-nav [hx-get="{kop_schema}"]', "click"),
-                target_abs=ANSWER_TARGET_MS,
-                target_note="the 0.1 s limit of an answer at once",
-            )
-        ],
-        ROUNDS,
-        budget_s=BUDGET_S,
-        before_round=lambda: timed(f'.steps-nav [hx-get="{kop_other}"]', "click"),
-        timed_by_run=True,
-        extra=extra,
-    )
+    answers(kop_consult, kop_steps[1], "schema", "browser_step_switch_kop_schema")
 
 
 def measure_all() -> None:
