@@ -18,8 +18,8 @@ install:
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 
-# Debian packages the tests and benchmarks need: Chromium for the browser, poppler for pdftotext,
-# gettext for makemessages.
+# Debian packages the tests and benchmarks need: Chromium for the browser, poppler
+# for pdftotext, gettext for makemessages.
 system-packages:
 	@missing=""; \
 	for pkg in chromium:/usr/bin/chromium poppler-utils:/usr/bin/pdftotext gettext:/usr/bin/msgfmt; do \

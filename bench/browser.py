@@ -24,9 +24,9 @@ result, and measured beside the least the browser can do through the same server
   under 0.1 s.
 
 Between rounds the workspace goes to another step (4D: the first; KOP: the second),
-untimed, so that every switch is a real one. Run alone with `uv run --frozen python bench/browser.py`
-(SQLite) or with DATABASE_URL set to a PostgreSQL server; `make bench` runs it with
-the others."""
+untimed, so that every switch is a real one. Run alone with
+`uv run --frozen python bench/browser.py` (SQLite) or with DATABASE_URL set to a
+PostgreSQL server; `make bench` runs it with the others."""
 
 import subprocess
 import sys
@@ -183,7 +183,7 @@ def browser_page(base_url: str, session_key: str) -> Iterator[Page]:
             browser.close()
 
 
-def measure(page: Page, consult: Any, goal: Any, kop: tuple[str, list[str]]) -> None:
+def measure(page: Page, consult: Any, goal: Any, kop_consult: str) -> None:
     workspace = reverse("consult_detail", kwargs={"consult_id": consult.public_id})
     extra = {"viewport": "1366x768", "browser": "chromium"}
 
@@ -254,16 +254,13 @@ def measure(page: Page, consult: Any, goal: Any, kop: tuple[str, list[str]]) -> 
 
     four_d = str(consult.public_id)
     answers(four_d, "lichaam", "verbanden", "browser_step_switch", {"browser_autosave": autosave})
-    kop_consult, kop_steps = kop
-    answers(kop_consult, kop_steps[1], "schema", "browser_step_switch_kop_schema")
+    answers(kop_consult, "risico", "schema", "browser_step_switch_kop_schema")
 
 
 def measure_all() -> None:
     with harness.bench_database():
         user, consult, goal = build_data()
-        kop_consult, kop_steps, _editables = consult_under_way(
-            user, consult.patient, "kop", plan=True
-        )
+        kop_consult, _steps, _editables = consult_under_way(user, consult.patient, "kop", plan=True)
         client = logged_in_client(user)
         session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
         connection.close()  # the benchmark's own work in the database is done
@@ -272,7 +269,7 @@ def measure_all() -> None:
             served(Path(workdir)) as base_url,
             browser_page(base_url, session_key) as page,
         ):
-            measure(page, consult, goal, (kop_consult, kop_steps))
+            measure(page, consult, goal, kop_consult)
 
 
 if __name__ == "__main__":

@@ -107,9 +107,9 @@ def measure_group(
             before_round()
         for run_name, run in runs:
             start = time.perf_counter()
-            result = run()
+            result: Any = run()
             elapsed = (time.perf_counter() - start) * scale
-            samples[run_name].append(float(result) if timed_by_run else elapsed)  # type: ignore[arg-type]
+            samples[run_name].append(float(result) if timed_by_run else elapsed)
         if budget_s is not None and done >= min_rounds and time.perf_counter() - started > budget_s:
             break
     base = samples[baseline_name]
