@@ -23,6 +23,13 @@ result, and measured beside the least the browser can do through the same server
   next key, hx-trigger) until its save line has been swapped and painted. Target:
   under 0.1 s.
 
+Then all of them again over a practice's connection to the server
+(PRACTICE_NETWORK, emulated by Chromium for every request of the page), named with
+"_practice_network", beside the bare page and swap over that connection; and the
+workspace opened with an empty cache, as on the first visit of the day
+(browser_workspace_page_first_visit: every style, script and image fetched again).
+Same targets.
+
 Between rounds the workspace goes to another step (4D: the first; KOP: the second),
 untimed, so that every switch is a real one. Run alone with
 `uv run --frozen python bench/browser.py` (SQLite) or with DATABASE_URL set to a
@@ -43,7 +50,7 @@ from bench.common import logged_in_client  # sets Django up first
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
-from playwright.sync_api import Page, ViewportSize, sync_playwright
+from playwright.sync_api import CDPSession, Page, ViewportSize, sync_playwright
 
 from bench import harness
 from bench.load.configs import gunicorn_defaults
@@ -59,12 +66,31 @@ BUDGET_S = 30.0
 PAGE_TARGET_MS = 1000.0
 ANSWER_TARGET_MS = 100.0
 VIEWPORT: ViewportSize = {"width": 1366, "height": 768}
+PRACTICE = "_practice_network"
 FIGURES = (
     "browser_workspace_page",
     "browser_step_switch",
     "browser_autosave",
     "browser_step_switch_kop_schema",
+    "browser_workspace_page_practice_network",
+    "browser_workspace_page_first_visit",
+    "browser_step_switch_practice_network",
+    "browser_autosave_practice_network",
+    "browser_step_switch_kop_schema_practice_network",
 )
+# A practice's connection to the data centre: Lighthouse's desktop profile (40 ms
+# round trip, 10 Mbit/s each way; "broadband", its dense 4G 25th percentile), which
+# Chromium applies to every request of the page: the round trip is added once per
+# request, the connection kept open as a browser keeps it.
+PRACTICE_ROUND_TRIP_MS = 40
+PRACTICE_MBIT_S = 10  # Lighthouse's 10 * 1024 kbit/s
+PRACTICE_BYTES_PER_S = PRACTICE_MBIT_S * 1024 * 1024 / 8
+PRACTICE_NETWORK = {
+    "offline": False,
+    "latency": PRACTICE_ROUND_TRIP_MS,
+    "downloadThroughput": PRACTICE_BYTES_PER_S,
+    "uploadThroughput": PRACTICE_BYTES_PER_S,
+}
 
 # The page's load event, in ms from the start of the navigation (read after the event
 # has finished, when loadEventEnd is set).
@@ -183,25 +209,50 @@ def browser_page(base_url: str, session_key: str) -> Iterator[Page]:
             browser.close()
 
 
-def measure(page: Page, consult: Any, goal: Any, kop_consult: str) -> None:
+def measure(
+    page: Page, consult: Any, goal: Any, kop_consult: str, practice: CDPSession | None = None
+) -> None:
+    """The figures over loopback, or, with the CDP session of a page whose network
+    emulates a practice's (practice_network), over that connection."""
+    suffix = PRACTICE if practice is not None else ""
     workspace = reverse("consult_detail", kwargs={"consult_id": consult.public_id})
-    extra = {"viewport": "1366x768", "browser": "chromium"}
+    extra = {
+        "viewport": "1366x768",
+        "browser": "chromium",
+        "network": (
+            f"{PRACTICE_ROUND_TRIP_MS} ms round trip, {PRACTICE_MBIT_S} Mbit/s"
+            if practice
+            else "loopback"
+        ),
+    }
 
     def open_page(url: str) -> float:
         page.goto(url, wait_until="load")
         return float(page.evaluate(LOADED))
 
+    def first_visit() -> float:
+        assert practice is not None
+        practice.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        try:
+            return open_page(workspace)
+        finally:
+            practice.send("Network.setCacheDisabled", {"cacheDisabled": False})
+
+    def page_figure(name: str, run: Callable[[], float]) -> harness.Figure:
+        return harness.Figure(
+            name,
+            run,
+            target_abs=PAGE_TARGET_MS,
+            target_note="the 1 s limit of an uninterrupted flow of thought",
+        )
+
+    pages = [page_figure(f"browser_workspace_page{suffix}", lambda: open_page(workspace))]
+    if practice is not None:
+        pages.append(page_figure("browser_workspace_page_first_visit", first_visit))
     harness.measure_group(
-        "browser_bare_page",
+        f"browser_bare_page{suffix}",
         lambda: open_page(f"/bench/page/{goal.pk}/"),
-        [
-            harness.Figure(
-                "browser_workspace_page",
-                lambda: open_page(workspace),
-                target_abs=PAGE_TARGET_MS,
-                target_note="the 1 s limit of an uninterrupted flow of thought",
-            )
-        ],
+        pages,
         ROUNDS,
         budget_s=BUDGET_S,
         timed_by_run=True,
@@ -234,11 +285,11 @@ def measure(page: Page, consult: Any, goal: Any, kop_consult: str) -> None:
         switch = f'.steps-nav [hx-get="{step_url(consult_id, step_to)}"]'
         runs = {switch_name: lambda: timed(switch, "click"), **(others or {})}
         harness.measure_group(
-            "browser_bare_swap",
+            f"browser_bare_swap{suffix}",
             lambda: timed("#bench-bare", "click"),
             [
                 harness.Figure(
-                    name,
+                    name + suffix,
                     run,
                     target_abs=ANSWER_TARGET_MS,
                     target_note="the 0.1 s limit of an answer at once",
@@ -257,6 +308,15 @@ def measure(page: Page, consult: Any, goal: Any, kop_consult: str) -> None:
     answers(kop_consult, "risico", "schema", "browser_step_switch_kop_schema")
 
 
+def practice_network(page: Page) -> CDPSession:
+    """From now on, every request of the page goes over a practice's connection
+    (PRACTICE_NETWORK); returns the page's CDP session, to empty its cache with."""
+    session = page.context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.send("Network.emulateNetworkConditions", PRACTICE_NETWORK)
+    return session
+
+
 def measure_all() -> None:
     with harness.bench_database():
         user, consult, goal = build_data()
@@ -270,6 +330,7 @@ def measure_all() -> None:
             browser_page(base_url, session_key) as page,
         ):
             measure(page, consult, goal, kop_consult)
+            measure(page, consult, goal, kop_consult, practice_network(page))
 
 
 if __name__ == "__main__":

@@ -72,6 +72,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and partials gzipped for the browsers that accept it: a workspace page is a
+    # twelfth of its size, and over a practice's connection the bytes, not the server,
+    # were most of a step switch's time (bench/browser.py). Django pads each answer
+    # with random bytes against BREACH; below WhiteNoise, which serves the static
+    # files compressed ahead of time, above everything that writes the body.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

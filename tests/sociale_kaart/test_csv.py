@@ -9,6 +9,7 @@ import datetime
 import html
 import io
 import re
+import zlib
 from unittest import mock
 
 import pytest
@@ -540,6 +541,34 @@ def test_leaving_the_page_halfway_changes_nothing(manager_a, monkeypatch):
     assert Service.objects.count() == 0
     job.refresh_from_db()
     assert job.status == ImportStatus.CHECKED
+
+
+def test_the_progress_reaches_a_browser_that_accepts_gzip_while_the_import_runs(
+    manager_a, monkeypatch
+):
+    """Compressed, the page still arrives batch by batch: each piece is flushed."""
+    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
+    client = client_for(manager_a)
+    rows = [service_row(sleutel=f"dienst-{n}", naam=f"Dienst {n}") for n in range(5)]
+    job, _page = check(client, make_csv(rows))
+    response = client.post(
+        reverse("service_import_run", kwargs={"job_id": job.public_id}),
+        {"mode": "valid-rows"},
+        headers={"Accept-Encoding": "gzip"},
+    )
+    assert response["Content-Encoding"] == "gzip"
+    assert isinstance(response, StreamingHttpResponse)
+    unpack = zlib.decompressobj(wbits=31)  # a gzip stream
+    shown = ""
+    for chunk in response.streaming_content:
+        shown += unpack.decompress(chunk).decode()
+        if progress_text(2, 5) in plain(shown):
+            break
+    assert Service.objects.count() == 2  # shown while the import is halfway
+    rest = b"".join(response.streaming_content)
+    shown += (unpack.decompress(rest) + unpack.flush()).decode()
+    assert count_row(shown, "New services", 5)
+    assert Service.objects.count() == 5
 
 
 def test_an_import_that_fails_halfway_changes_nothing_and_can_be_run_again(manager_a, monkeypatch):
