@@ -147,6 +147,12 @@ def test_whole_4d_consult_by_keyboard(
     expect(page.locator("#progress a[aria-current=step]")).to_contain_text(STEPS[0][1])
     axe_check(page)
     page.evaluate("window.__sameDocument = true")  # htmx swaps steps, no page loads
+    # htmx copies a page for its history cache just after this event: it must never
+    # (body hx-history="false"; the copy holds patient data and cost a step switch time).
+    page.evaluate(
+        "window.__historyCopies = 0;"
+        "document.addEventListener('htmx:beforeHistorySave', () => window.__historyCopies++)"
+    )
     sheet = FourDSheet.objects.get(consult=consult_4d)
 
     # 1 Introductie: the help question and "look broader? yes".
@@ -210,6 +216,15 @@ def test_whole_4d_consult_by_keyboard(
     expect_step(page, live_server, consult_4d, 5, soft)
     expect(page.locator("#step svg.chart-4d g.connection")).to_have_count(2)
     expect(plan_panel.get_by_label("Doel 1")).to_have_value("Schulden")
+
+    # Every step was pushed to the browser's history, and no copy of the page kept for it.
+    assert page.evaluate("window.__historyCopies") == 0
+    # The back button: the step before, fetched anew and swapped in.
+    page.go_back()
+    expect(page.locator("h3#step-title")).to_have_text(f"Stap 8: {STEPS[7][1]}")
+    expect(page).to_have_url(f"{live_server.url}{step_path(consult_4d, 'plan')}")
+    expect(plan_panel.get_by_label("Doel 1")).to_have_value("Schulden")
+    assert page.evaluate("window.__sameDocument === true"), "going back reloaded the page"
 
     # What the keyboard did is stored.
     sheet.refresh_from_db()
