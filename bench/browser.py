@@ -99,10 +99,9 @@ LOADED = """() => new Promise((resolve) => setTimeout(() =>
 
 # `act` starts an htmx request from `selector`; resolves with the ms from just before
 # it to the frame painted after the answer was swapped in (afterSwap: the new content
-# is on the page). It returns only after htmx has settled, 20 ms later: only then has
-# htmx wired up the new content (a link clicked before that is followed as a plain
-# link), and no person clicks again sooner. Fails on an error answer, a lost
-# connection or after 10 s.
+# is on the page). htmx settles at once (defaultSettleDelay 0 in base.html): the new
+# content is wired up and the focus moved before that frame, so both are in the
+# figure. Fails on an error answer, a lost connection or after 10 s.
 TIMED_HTMX = """async ([selector, act]) => {
   const element = document.querySelector(selector);
   if (!element) throw new Error("not on the page: " + selector);

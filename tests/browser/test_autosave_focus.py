@@ -285,14 +285,36 @@ def test_text_over_the_limit_is_kept_and_refused_at_the_field(
     assert goal_text(goal) == "Minder hoofdpijn"
 
 
-def taken_over_by_htmx(page: Page, field: Locator) -> None:
-    """Wait until htmx has taken over the form of `field`, swapped in a moment ago:
-    typing on before that would post the form without htmx (saved all the same, on a
-    new page); a person is not that quick."""
-    page.wait_for_function(
-        "field => Boolean(field.form && field.form['htmx-internal-data'])",
-        arg=field.element_handle(),
+def test_a_button_works_the_moment_it_is_on_the_screen(
+    page: Page, live_server, huisarts_a, consult_4d
+):
+    """htmx wires up swapped-in forms at once, not 20 ms later: a button pressed as
+    soon as it shows (as a test does, or a quick double press) is not posted as a
+    plain form that loads the whole page. Checked right after the swap, before the
+    browser does anything else."""
+    log_in(page, huisarts_a)
+    page.goto(step_path(consult_4d, "lichaam"))
+    page.evaluate(
+        """() => {
+            window.wiredAtSwap = [];
+            document.addEventListener("htmx:afterSwap", event => {
+                if (event.detail.target.id !== "step") return;
+                queueMicrotask(() => window.wiredAtSwap.push(Array.from(
+                    document.querySelectorAll("#step form[hx-post]"),
+                    form => Boolean(form["htmx-internal-data"]),
+                )));
+            });
+        }"""
     )
+    add = page.locator("#step").get_by_label("Iets wat speelt, in de woorden van de patiënt")
+    add.fill("Hoofdpijn")
+    add.press("Enter")
+    expect(page.locator("#step li.entry-speelt")).to_have_count(1)
+    wired = page.evaluate("window.wiredAtSwap")
+    # One call per element swapped (the step, the plan beside it): the same forms.
+    assert wired
+    assert all(len(forms) >= 3 for forms in wired), wired
+    assert all(all(forms) for forms in wired), f"forms swapped in not yet htmx's: {wired}"
 
 
 def test_keyboard_walk_focus_lands_where_the_work_goes_on(
@@ -325,7 +347,6 @@ def test_keyboard_walk_focus_lands_where_the_work_goes_on(
     # The focus waits in the empty field for the next agreement of that goal.
     expect(what).to_be_focused()
     expect(what).to_have_value("")
-    taken_over_by_htmx(page, what)
     page.keyboard.type("Geen koffie na vier uur")
     page.keyboard.press("Enter")
     expect(item.locator("ul.agreements li")).to_have_count(2)
@@ -333,7 +354,6 @@ def test_keyboard_walk_focus_lands_where_the_work_goes_on(
 
     # A second goal, moved up: the focus stays with the goal that moved.
     new_goal = panel.get_by_label("Nieuw doel, in de eigen woorden van de patiënt")
-    taken_over_by_htmx(page, new_goal)
     new_goal.focus()
     page.keyboard.type("Minder piekeren")
     page.keyboard.press("Enter")
