@@ -101,7 +101,12 @@ LOADED = """() => new Promise((resolve) => setTimeout(() =>
 # it to the frame painted after the answer was swapped in (afterSwap: the new content
 # is on the page). htmx settles at once (defaultSettleDelay 0 in base.html): the new
 # content is wired up and the focus moved before that frame, so both are in the
-# figure. Fails on an error answer, a lost connection or after 10 s.
+# figure. The figure ends at a frame, so it depends on where in the display's frame
+# (16.7 ms at 60 Hz) the click falls: each round first waits, untimed, for a frame and
+# then a random part of one, as a person's click falls at any moment. Without that, the
+# rounds kept the rhythm of what ran before them (the bare swap took 12 ms with htmx's
+# settle delay of 20 ms and 19 ms without it, for the same work). Fails on an error
+# answer, a lost connection or after 10 s.
 TIMED_HTMX = """async ([selector, act]) => {
   const element = document.querySelector(selector);
   if (!element) throw new Error("not on the page: " + selector);
@@ -125,6 +130,8 @@ TIMED_HTMX = """async ([selector, act]) => {
     document.addEventListener("htmx:responseError", onError);
     document.addEventListener("htmx:sendError", onError);
   });
+  await new Promise((resolve) =>
+    requestAnimationFrame(() => setTimeout(resolve, Math.random() * 1000 / 60)));
   const swapped = after("htmx:afterSwap");
   const settled = after("htmx:afterSettle");
   const start = performance.now();
