@@ -19,15 +19,23 @@ install:
 	$(UV) sync --frozen
 
 # Debian packages the tests and benchmarks need: Chromium for the browser, poppler
-# for pdftotext, gettext for makemessages.
+# for pdftotext, gettext for makemessages, psql for a deployment test, nginx and
+# PgBouncer for the load test's proxy and pooler (LOAD_PROXY, LOAD_POOLER) and the
+# tests that run the app through them. The load test and those tests start nginx and PgBouncer with their own
+# configuration on ports of their own, so the services Debian starts when it installs
+# them are stopped again.
 system-packages:
 	@missing=""; \
-	for pkg in chromium:/usr/bin/chromium poppler-utils:/usr/bin/pdftotext gettext:/usr/bin/msgfmt; do \
+	for pkg in chromium:/usr/bin/chromium poppler-utils:/usr/bin/pdftotext gettext:/usr/bin/msgfmt \
+	    postgresql-client:/usr/bin/psql nginx:/usr/sbin/nginx pgbouncer:/usr/sbin/pgbouncer; do \
 	  [ -x "$${pkg#*:}" ] || missing="$$missing $${pkg%%:*}"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  for service in nginx pgbouncer; do \
+	    case " $$missing " in *" $$service "*) service $$service stop >/dev/null 2>&1 || true;; esac; \
+	  done; \
 	fi
 
 demo: install

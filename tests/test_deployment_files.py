@@ -8,7 +8,6 @@ instead of starting them: docker-compose.yml, the Dockerfile, the entrypoint,
 import json
 import os
 import re
-import shutil
 import stat
 import subprocess
 import sys
@@ -19,6 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+
+from tests.programs import needs_program
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -328,7 +329,7 @@ def test_db_creates_the_owner_and_app_roles_on_a_new_volume() -> None:
     assert (ROOT / "docker" / "postgres" / "init-roles.sh").stat().st_mode & stat.S_IXUSR
 
 
-@pytest.mark.skipif(shutil.which("psql") is None, reason="needs psql")
+@needs_program("psql")
 def test_roles_sql_makes_an_owner_and_an_app_role_without_powers() -> None:
     """Runs docker/postgres/roles.sql against the PostgreSQL on 127.0.0.1 with names of
     this run's own, as the postgres image would on a new volume, and reads back what it
@@ -566,9 +567,7 @@ print(json.dumps({
 """
 
 
-@pytest.mark.skipif(
-    shutil.which("pgbouncer") is None, reason="needs pgbouncer (apt-get install pgbouncer)"
-)
+@needs_program("pgbouncer")
 def test_the_app_works_through_pgbouncer_with_the_repositorys_config() -> None:
     """docker/pgbouncer/pgbouncer.ini, pointed at the PostgreSQL on 127.0.0.1 instead of
     db (bench/load/pooler.py, as the load test runs it): the app, as its own role with
@@ -629,7 +628,7 @@ def test_the_app_works_through_pgbouncer_with_the_repositorys_config() -> None:
         admin_execute(server, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="needs nginx (apt-get install nginx)")
+@needs_program("nginx")
 def test_the_app_answers_through_nginx_with_the_repositorys_config(tmp_path: Path) -> None:
     """docker/nginx/default.conf in front of gunicorn (bench/load/proxy.py, as the load
     test runs it), the app with the proxy settings compose gives web: plain http is sent

@@ -9,7 +9,6 @@ import io
 import json
 import os
 import runpy
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from bench.load.configs import (
     parse_steps,
 )
 from consult.models import Consult
+from tests.programs import needs_program
 
 ROOT = Path(__file__).resolve().parents[1]
 HAS_LOCUST = importlib.util.find_spec("locust") is not None
@@ -130,7 +130,7 @@ def test_the_pooler_and_the_proxy_from_the_environment(
         parse(other)
 
 
-@pytest.mark.skipif(shutil.which("pgbouncer") is None, reason="needs pgbouncer")
+@needs_program("pgbouncer")
 @pytest.mark.django_db(transaction=True)
 def test_the_load_tests_app_connects_through_pgbouncer_as_a_role_that_owns_nothing() -> None:
     """LOAD_POOLER=pgbouncer: the repository's pgbouncer.ini in front of the database,
