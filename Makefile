@@ -21,9 +21,9 @@ install:
 # Debian packages the tests and benchmarks need: Chromium for the browser, poppler
 # for pdftotext, gettext for makemessages, psql for a deployment test, nginx and
 # PgBouncer for the load test's proxy and pooler (LOAD_PROXY, LOAD_POOLER) and the
-# tests that run the app through them. The load test and those tests start nginx and PgBouncer with their own
-# configuration on ports of their own, so the services Debian starts when it installs
-# them are stopped again.
+# tests that run the app through them. The load test and those tests start nginx and
+# PgBouncer with their own configuration on ports of their own, so the services Debian
+# starts when it installs them are stopped again.
 system-packages:
 	@missing=""; \
 	for pkg in chromium:/usr/bin/chromium poppler-utils:/usr/bin/pdftotext gettext:/usr/bin/msgfmt \
