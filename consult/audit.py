@@ -5,17 +5,18 @@ record is built by `_event`, whichever path writes it."""
 import functools
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.sql import UpdateQuery
 
-from consult.models import AuditAction, AuditEvent, AuditOutcome
+from consult.models import AuditAction, AuditEvent, AuditOutcome, Versioned
 from consult.models.audit import AuditEventType
 
 if TYPE_CHECKING:
@@ -122,16 +123,115 @@ def audited_update(
         query.add_update_values(changes)
         query.clear_select_clause()
         update_sql, update_params = query.get_compiler(queryset.db).as_sql()
-        fields, insert_sql = _insert_when_changed_statement()
-        with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH changed AS ({update_sql} RETURNING 1) {insert_sql}",
-                (*update_params, *_values(fields, record)),
-            )
-            changed = cursor.rowcount
+        changed = _update_with_record(update_sql, update_params, record)
     if changed:
         _seal_after_commit()
     return changed
+
+
+def audited_versioned_update(
+    model: type[Versioned],
+    *,
+    pk: int,
+    version: int,
+    values: dict[str, Any],
+    updated_at: datetime,
+    actor: "Actor",
+    action: AuditAction,
+    object_type: str,
+    object_id: str,
+    patient_id: UUID | None,
+) -> int:
+    """`audited_update` of one versioned row that nobody saved since `version`: the
+    `values`, the next version and `updated_at`, with the audit record; 0 when the row
+    is at another version. This is the autosave, so on PostgreSQL its statement is
+    built once per model and fields (Django compiling the UPDATE was a tenth of the
+    save) and run with this save's values."""
+    audit: dict[str, Any] = {
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "patient_id": patient_id,
+    }
+    statement = (
+        _versioned_update_statement(model, tuple(values))
+        if connection.vendor == "postgresql"
+        else None
+    )
+    if statement is None:
+        return audited_update(
+            model._default_manager.filter(pk=pk, version=version),
+            {**values, "version": F("version") + 1, "updated_at": updated_at},
+            **audit,
+        )
+    update_sql, fields = statement
+    update_params = [
+        *(_prepared(field, values[field.name]) for field in fields),
+        _prepared(model._meta.get_field("updated_at"), updated_at),
+        pk,
+        version,
+    ]
+    changed = _update_with_record(update_sql, update_params, _allowed(**audit))
+    if changed:
+        _seal_after_commit()
+    return changed
+
+
+def _prepared(field: Any, value: Any) -> Any:
+    """A value as Django's UPDATE would send it for `field`."""
+    if hasattr(value, "prepare_database_save"):
+        value = value.prepare_database_save(field)
+    return field.get_db_prep_save(value, connection=connection)
+
+
+@functools.cache
+def _versioned_update_statement(
+    model: type[Versioned], names: tuple[str, ...]
+) -> tuple[str, list[Any]] | None:
+    """PostgreSQL: "UPDATE table SET field = %s, ..., version = version + 1,
+    updated_at = %s WHERE id = %s AND version = %s" and the fields of the first
+    parameters; None for a field whose value is not a plain parameter (Django would
+    write it with its own SQL), which then goes through `audited_update`."""
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in names]
+    if any(
+        not getattr(field, "concrete", False)
+        or field.many_to_many
+        or field.name in {"version", "updated_at", "id"}
+        or getattr(field, "get_placeholder_sql", None) is not None
+        for field in fields
+    ):
+        return None
+
+    def column(field: Any) -> str:
+        return quote(str(field.column))
+
+    table = quote(model._meta.db_table)
+    version = column(model._meta.get_field("version"))
+    assignments = [f"{column(field)} = %s" for field in fields]
+    assignments += [
+        f"{version} = ({table}.{version} + 1)",
+        f"{column(model._meta.get_field('updated_at'))} = %s",
+    ]
+    key = column(model._meta.pk)
+    sql = (
+        f"UPDATE {table} SET {', '.join(assignments)}"  # noqa: S608
+        f" WHERE ({table}.{key} = %s AND {table}.{version} = %s)"
+    )
+    return sql, fields
+
+
+def _update_with_record(update_sql: str, update_params: Sequence[Any], record: AuditEvent) -> int:
+    """PostgreSQL: the UPDATE and, for each row it changed, the audit record, in one
+    statement. Returns the number of rows changed."""
+    fields, insert_sql = _insert_when_changed_statement()
+    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH changed AS ({update_sql} RETURNING 1) {insert_sql}",
+            (*update_params, *_values(fields, record)),
+        )
+        return cursor.rowcount
 
 
 @functools.cache

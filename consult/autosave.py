@@ -25,7 +25,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from consult.access import Actor
-from consult.audit import audited_update
+from consult.audit import audited_update, audited_versioned_update
 from consult.models import AuditAction, Consult, Versioned
 
 type FormClass = type[forms.ModelForm]
@@ -286,10 +286,8 @@ def record_save(
     }
     conflicts: list[str] = []
     # Nobody saved it since: the fields and their audit record at once.
-    saved = audited_update(
-        manager.filter(pk=record.pk, version=version),
-        {**values, "version": F("version") + 1, "updated_at": now},
-        **audit,
+    saved = audited_versioned_update(
+        type(record), pk=record.pk, version=version, values=values, updated_at=now, **audit
     )
     if not saved:
         with transaction.atomic():
