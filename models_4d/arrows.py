@@ -10,7 +10,7 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from math import cos, hypot, pi, sin
+from math import cos, hypot, inf, pi, sin
 
 Point = tuple[float, float]
 Cubic = tuple[Point, Point, Point, Point]
@@ -155,10 +155,12 @@ def _best_arrow(
                 break
             arrow = make()
             points = [point for segment in arrow.segments for point in sample(segment)]
-            length = _length_if_clear(points, avoid, bounds)
-            if length is None or (best is not None and length + reuse >= best[0]):
+            limit = best[0] - reuse if best is not None else inf
+            length = _length_if_clear(points, avoid, bounds, limit)
+            if length is None:
                 continue
-            cost = length + reuse + HIT_PENALTY * _hits(points, obstacles)
+            hits = _hits(points, obstacles, (limit - length) / HIT_PENALTY)
+            cost = length + reuse + HIT_PENALTY * hits
             if best is None or cost < best[0]:
                 best = (cost, arrow, start, end)
         if best is not None and best[0] < HIT_PENALTY:
@@ -231,25 +233,34 @@ def _head(tip: Point, base: Point) -> tuple[Point, Point, Point]:
     )
 
 
-def _length_if_clear(points: Sequence[Point], avoid: Circle, bounds: Box) -> float | None:
-    """The length of the path through `points`; None when it enters the circle or
-    leaves the drawing. (Written out: it runs for every sample of every candidate.)"""
+def _length_if_clear(
+    points: Sequence[Point], avoid: Circle, bounds: Box, limit: float = inf
+) -> float | None:
+    """The length of the path through `points`; None when it enters the circle, leaves
+    the drawing or reaches `limit` (it cannot beat the best arrow so far). Written out,
+    the circle tested on squared distances: it runs for every sample of every
+    candidate."""
     cx, cy, reach = avoid.x, avoid.y, avoid.r + CLEARANCE
+    reach_squared = reach * reach
     left, top, right, bottom = bounds.x, bounds.y, bounds.right, bounds.bottom
     length = 0.0
     px, py = points[0]
     for x, y in points:
-        if hypot(x - cx, y - cy) < reach:
+        dx, dy = x - cx, y - cy
+        if dx * dx + dy * dy < reach_squared:
             return None
         if not (left <= x <= right and top <= y <= bottom):
             return None
         length += hypot(x - px, y - py)
+        if length >= limit:
+            return None
         px, py = x, y
     return length
 
 
-def _hits(points: Sequence[Point], obstacles: Sequence[Box]) -> int:
-    """How many boxes the path through `points` runs through."""
+def _hits(points: Sequence[Point], obstacles: Sequence[Box], enough: float = inf) -> int:
+    """How many boxes the path through `points` runs through, counted until `enough`
+    (more would not change the arrow chosen)."""
     xs, ys = [x for x, _ in points], [y for _, y in points]
     low_x, high_x, low_y, high_y = min(xs), max(xs), min(ys), max(ys)
     hits = 0
@@ -259,6 +270,8 @@ def _hits(points: Sequence[Point], obstacles: Sequence[Box]) -> int:
             continue
         if any(left <= x <= right and top <= y <= bottom for x, y in points):
             hits += 1
+            if hits >= enough:
+                break
     return hits
 
 
