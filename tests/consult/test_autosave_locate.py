@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from consult.autosave import _kinds, editable_kind
 from tests.security.conftest import security_world  # noqa: F401 (a fixture)
 from tests.security.world import World
 
@@ -19,12 +18,8 @@ def test_every_kind_is_found_as_the_queryset_finds_it(security_world: World):  #
     practice_a = world.user("huisarts_a").practice_id
     practice_b = world.user("huisarts_b").practice_id
     checked = []
-    for key in sorted(_kinds):
-        kind = editable_kind(key)
-        assert kind is not None
-        found = world._record_of(kind)
-        assert found is not None, key
-        consult, record_id = found
+    for kind, consult, record_id in world.editable_records():
+        key = kind.key
         where = {"consult_id": consult.public_id, "record_id": record_id}
         for _ in range(2):  # compiled the first time, from memory the second
             record: Any = kind.locate(practice_id=practice_a, **where)

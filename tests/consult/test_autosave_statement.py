@@ -11,8 +11,8 @@ from django.db import connection, models
 
 from consult.access import Actor
 from consult.audit import _versioned_update_statement
-from consult.autosave import StaleVersion, _kinds, editable_kind, record_save
-from consult.models import AuditEvent
+from consult.autosave import StaleVersion, record_save
+from consult.models import AuditEvent, Versioned
 from tests.security.conftest import security_world  # noqa: F401 (a fixture)
 from tests.security.world import World
 
@@ -39,12 +39,8 @@ def test_every_field_of_every_kind_saves_as_django_would(security_world: World):
     user = world.user("huisarts_a")
     actor = Actor(user=user, client_address="127.0.0.1")
     checked = []
-    for key in sorted(_kinds):
-        kind = editable_kind(key)
-        assert kind is not None
-        found = world._record_of(kind)
-        assert found is not None, key
-        consult, record_id = found
+    for kind, consult, record_id in world.editable_records():
+        key = kind.key
         record: Any = kind.locate(
             practice_id=user.practice_id, consult_id=consult.public_id, record_id=record_id
         )
@@ -56,7 +52,8 @@ def test_every_field_of_every_kind_saves_as_django_would(security_world: World):
             if not field.many_to_many
         }
         if connection.vendor == "postgresql":
-            assert _versioned_update_statement(type(record), tuple(values)) is not None, key
+            model: type[Versioned] = type(record)
+            assert _versioned_update_statement(model, tuple(values)) is not None, key
         audits = AuditEvent.objects.filter(action="update", object_id=str(record_id)).count()
         version = record.version
         record_save(actor=actor, kind=kind, record=record, values=values, version=version)

@@ -483,24 +483,30 @@ class World:
     def _autosave_records(self) -> list[Option]:
         """One case per registered autosave kind, with a record of it in the consult
         (of practice A) where it is edited."""
-        from consult.autosave import _kinds  # every registered kind, also future ones
+        return [
+            (kind.key, {"consult_id": consult.public_id, "kind": kind.key, "record_id": record_id})
+            for kind, consult, record_id in self.editable_records()
+        ]
 
-        options: list[Option] = []
+    def editable_records(self) -> list[tuple[EditableKind, Consult, UUID]]:
+        """Every registered autosave kind (future ones too) with a record of it and the
+        consult of practice A where it is edited; MissingKwargs names any kind the world
+        has no record of."""
+        from consult.autosave import _kinds
+
+        found: list[tuple[EditableKind, Consult, UUID]] = []
         lacking: list[str] = []
         for key in sorted(_kinds):
             kind = editable_kind(key)
             assert kind is not None
-            found = self._record_of(kind)
-            if found is None:
+            record = self._record_of(kind)
+            if record is None:
                 lacking.append(key)
-                continue
-            consult, record_id = found
-            options.append(
-                (key, {"consult_id": consult.public_id, "kind": key, "record_id": record_id})
-            )
+            else:
+                found.append((kind, *record))
         if lacking:
             raise MissingKwargs(f"no record in the world for autosave kinds {lacking}")
-        return options
+        return found
 
     def _record_of(self, kind: EditableKind) -> tuple[Consult, UUID] | None:
         records = kind.model._default_manager.filter(
