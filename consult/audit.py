@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack, cast
 from uuid import UUID
 
 from django.conf import settings
@@ -96,15 +96,19 @@ def _insert_statement(vendor: str) -> tuple[list[Any], str]:
     return fields, f"{insert_into} VALUES ({', '.join(['%s'] * len(fields))})"
 
 
+class AuditOf(TypedDict):
+    """What the audit record of a change says: who, what they did, to which record of
+    which patient."""
+
+    actor: "Actor"
+    action: AuditAction
+    object_type: str
+    object_id: str
+    patient_id: UUID | None
+
+
 def audited_update(
-    queryset: QuerySet[Any],
-    changes: dict[str, Any],
-    *,
-    actor: "Actor",
-    action: AuditAction,
-    object_type: str,
-    object_id: str,
-    patient_id: UUID | None,
+    queryset: QuerySet[Any], changes: dict[str, Any], **audit: Unpack[AuditOf]
 ) -> int:
     """UPDATE the rows of `queryset` (at most one: filter on its key) with `changes`
     and, when a row changed, write the audit record of the change: both or neither.
@@ -112,7 +116,7 @@ def audited_update(
     On PostgreSQL in one statement, atomic by itself: every autosave takes this path,
     and its round trips (BEGIN, UPDATE, INSERT, COMMIT) were a third of its time.
     Elsewhere in a transaction. Returns the number of rows changed."""
-    record = _allowed(actor, action, object_type, object_id, patient_id)
+    record = _allowed(**audit)
     if connection.vendor != "postgresql":
         with transaction.atomic():
             changed = queryset.update(**changes)
@@ -136,24 +140,13 @@ def audited_versioned_update(
     version: int,
     values: dict[str, Any],
     updated_at: datetime,
-    actor: "Actor",
-    action: AuditAction,
-    object_type: str,
-    object_id: str,
-    patient_id: UUID | None,
+    **audit: Unpack[AuditOf],
 ) -> int:
     """`audited_update` of one versioned row that nobody saved since `version`: the
     `values`, the next version and `updated_at`, with the audit record; 0 when the row
     is at another version. This is the autosave, so on PostgreSQL its statement is
     built once per model and fields (Django compiling the UPDATE was a tenth of the
     save) and run with this save's values."""
-    audit: dict[str, Any] = {
-        "actor": actor,
-        "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "patient_id": patient_id,
-    }
     statement = (
         _versioned_update_statement(model, tuple(values))
         if connection.vendor == "postgresql"

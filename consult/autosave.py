@@ -25,7 +25,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from consult.access import Actor
-from consult.audit import audited_update, audited_versioned_update
+from consult.audit import AuditOf, audited_update, audited_versioned_update
 from consult.models import AuditAction, Consult, Versioned
 
 type FormClass = type[forms.ModelForm]
@@ -277,7 +277,7 @@ def record_save(
         return record
     now = timezone.now()
     manager = type(record)._default_manager
-    audit: dict[str, Any] = {
+    audit: AuditOf = {
         "actor": actor,
         "action": AuditAction.UPDATE,
         "object_type": kind.key,
