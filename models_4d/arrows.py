@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from math import cos, hypot, inf, pi, sin
+from typing import NamedTuple
 
 Point = tuple[float, float]
 Cubic = tuple[Point, Point, Point, Point]
@@ -22,6 +23,10 @@ CLEARANCE = 8  # the path keeps at least this far from the centre circle
 RING = 24  # how far outside the circle a path may go around it
 HANDLES = (24, 60, 120)
 SAMPLES = 20
+COARSE_SAMPLES = 4  # a first look through every fifth sample; must divide SAMPLES
+# The first look's line through fewer points, summed in other steps, may come out a
+# rounding error longer than the full line where both are the same straight line.
+LENGTH_MARGIN = 1e-6
 HIT_PENALTY = 600
 REUSE_PENALTY = 60
 
@@ -97,6 +102,38 @@ class Arrow:
         return " ".join(f"{x:.1f},{y:.1f}" for x, y in self.head)
 
 
+class _Start(NamedTuple):
+    """Where an arrow may leave the cause: the anchor, the path's first point, and how
+    many arrows already leave or arrive there."""
+
+    anchor: Anchor
+    first: Point
+    taken: int
+
+
+class _End(NamedTuple):
+    """Where an arrow may arrive at the effect: the anchor, the arrowhead's tip, the
+    path's last point (the middle of the arrowhead's base), and how many arrows already
+    leave or arrive there."""
+
+    anchor: Anchor
+    tip: Point
+    last: Point
+    taken: int
+
+
+# An option: the least it can cost (the straight lines between its ends and the penalty
+# for anchors already taken), that penalty, its ends, and its shape (for the direct
+# curve its handle length; for the curve around the circle the point it passes through,
+# at which angle, turning which way).
+type Segments = tuple[Cubic, ...]
+type Around = tuple[float, Point, int]
+type Option[Shape] = tuple[float, float, _Start, _End, Shape]
+# The best arrow so far: its cost, its curve, where it arrives, and the sides it leaves
+# and arrives at.
+type Best = tuple[float, Segments, _End, str, str]
+
+
 def route(
     cause: Box,
     effect: Box,
@@ -138,88 +175,132 @@ def _best_arrow(
     """A small search over curve shapes between every pair of anchors, scored by length,
     by what the curve crosses and by anchors already `taken` (counts per side of the
     cause and of the effect, in the order of Box.anchors)."""
-    cause_taken = dict(zip((a.side for a in cause.anchors()), taken[0], strict=True))
-    effect_taken = dict(zip((a.side for a in effect.anchors()), taken[1], strict=True))
-    pairs = [(start, end) for start in cause.anchors() for end in effect.anchors()]
-    best: tuple[float, Arrow, Anchor, Anchor] | None = None
-    for shapes in (_direct, _around):
-        candidates = []
-        for start, end in pairs:
-            reuse = REUSE_PENALTY * (cause_taken[start.side] + effect_taken[end.side])
-            for shortest, make in shapes(start, end, avoid):
-                candidates.append((shortest + reuse, reuse, make, start, end))
-        # A curve is no shorter than the straight lines between its ends, and crossing
-        # a box only adds to the cost: stop once the cheapest left cannot win.
-        for least, reuse, make, start, end in sorted(candidates, key=lambda c: c[0]):
-            if best is not None and least >= best[0]:
-                break
-            arrow = make()
-            points = [point for segment in arrow.segments for point in sample(segment)]
-            limit = best[0] - reuse if best is not None else inf
-            length = _length_if_clear(points, avoid, bounds, limit)
-            if length is None:
-                continue
-            hits = _hits(points, obstacles, (limit - length) / HIT_PENALTY)
-            cost = length + reuse + HIT_PENALTY * hits
-            if best is None or cost < best[0]:
-                best = (cost, arrow, start, end)
-        if best is not None and best[0] < HIT_PENALTY:
-            break
+    starts = [
+        _Start(anchor, _along(anchor.point, anchor.normal, GAP), count)
+        for anchor, count in zip(cause.anchors(), taken[0], strict=True)
+    ]
+    ends = [
+        _End(
+            anchor,
+            _along(anchor.point, anchor.normal, GAP),
+            _along(anchor.point, anchor.normal, GAP + HEAD_LENGTH),
+            count,
+        )
+        for anchor, count in zip(effect.anchors(), taken[1], strict=True)
+    ]
+    best = _search(_direct(starts, ends), _direct_segments, None, obstacles, avoid, bounds)
+    if best is None or best[0] >= HIT_PENALTY:
+        # Only when no direct curve keeps clear of every box.
+        best = _search(
+            _around(starts, ends, avoid), _around_segments, best, obstacles, avoid, bounds
+        )
     if best is None:
         return None
-    _, arrow, start, end = best
-    return arrow, start.side, end.side
+    _, segments, end, start_side, end_side = best
+    return Arrow(segments, _head(end.tip, end.last)), start_side, end_side
 
 
-type Option = tuple[float, Callable[[], Arrow]]
+def _search[Shape](
+    options: list[Option[Shape]],
+    build: Callable[[_Start, _End, Shape], Segments],
+    best: Best | None,
+    obstacles: Sequence[Box],
+    avoid: Circle,
+    bounds: Box,
+) -> Best | None:
+    """The cheapest of `options` if it beats `best`, else `best`; of equally cheap ones
+    the first in order of their least cost. A curve is no shorter than the straight
+    lines between its ends, and crossing a box only adds to the cost: the search
+    stops once the cheapest option left cannot win."""
+    for least, reuse, start, end, shape in sorted(options, key=lambda option: option[0]):
+        if best is not None and least >= best[0]:
+            break
+        segments = build(start, end, shape)
+        limit = best[0] - reuse if best is not None else inf
+        if not _may_win(segments, obstacles, avoid, bounds, limit):
+            continue
+        points = [point for segment in segments for point in sample(segment)]
+        length = _length_if_clear(points, avoid, bounds, limit)
+        if length is None:
+            continue
+        hits = _hits(points, obstacles, (limit - length) / HIT_PENALTY)
+        cost = length + reuse + HIT_PENALTY * hits
+        if best is None or cost < best[0]:
+            best = (cost, segments, end, start.anchor.side, end.anchor.side)
+    return best
 
 
-def _direct(start: Anchor, end: Anchor, avoid: Circle) -> Iterator[Option]:
-    """One curve leaving the cause at a right angle and arriving at a right angle.
-    Each option comes with the straight distance between its ends (no curve through
-    them is shorter) and builds its arrow only when asked."""
-    first, tip, last = _ends(start, end)
-    shortest = _distance(first, last)
-
-    def make(handle: float) -> Arrow:
-        c1 = _along(first, start.normal, handle)
-        c2 = _along(last, end.normal, handle)
-        return Arrow(((first, c1, c2, last),), _head(tip, last))
-
-    for handle in HANDLES:
-        yield shortest, functools.partial(make, handle)
+def _reuse(start: _Start, end: _End) -> float:
+    return REUSE_PENALTY * (start.taken + end.taken)
 
 
-def _around(start: Anchor, end: Anchor, avoid: Circle) -> Iterator[Option]:
+def _direct(starts: list[_Start], ends: list[_End]) -> list[Option[float]]:
+    """One curve leaving the cause at a right angle and arriving at a right angle, for
+    every pair of anchors and every handle length."""
+    options: list[Option[float]] = []
+    for start in starts:
+        for end in ends:
+            reuse = _reuse(start, end)
+            least = _distance(start.first, end.last) + reuse
+            options.extend((least, reuse, start, end, handle) for handle in HANDLES)
+    return options
+
+
+def _direct_segments(start: _Start, end: _End, handle: float) -> Segments:
+    c1 = _along(start.first, start.anchor.normal, handle)
+    c2 = _along(end.last, end.anchor.normal, handle)
+    return ((start.first, c1, c2, end.last),)
+
+
+def _around(starts: list[_Start], ends: list[_End], avoid: Circle) -> list[Option[Around]]:
     """Two curves through a point just outside the centre circle, passing it along
-    its edge: for entries on opposite sides of the patient."""
-    first, tip, last = _ends(start, end)
+    its edge, for every pair of anchors, eight points and both ways round: for entries
+    on opposite sides of the patient."""
     radius = avoid.r + RING
-
-    def make(angle: float, via: Point, turn: int) -> Arrow:
-        tangent = (-sin(angle) * turn, cos(angle) * turn)
-        into, out = _distance(first, via) * 0.4, _distance(via, last) * 0.4
-        c1 = _along(first, start.normal, min(60.0, into))
-        c2 = _along(via, tangent, -into)
-        c3 = _along(via, tangent, out)
-        c4 = _along(last, end.normal, min(60.0, out))
-        return Arrow(((first, c1, c2, via), (via, c3, c4, last)), _head(tip, last))
-
+    vias = []
     for step in range(8):
         angle = step * pi / 4
-        via = (avoid.x + radius * cos(angle), avoid.y + radius * sin(angle))
-        shortest = _distance(first, via) + _distance(via, last)
-        for turn in (1, -1):
-            yield shortest, functools.partial(make, angle, via, turn)
+        vias.append((angle, (avoid.x + radius * cos(angle), avoid.y + radius * sin(angle))))
+    into = [[_distance(start.first, via) for _, via in vias] for start in starts]
+    out = [[_distance(via, end.last) for _, via in vias] for end in ends]
+    options: list[Option[Around]] = []
+    for start, into_via in zip(starts, into, strict=True):
+        for end, out_of_via in zip(ends, out, strict=True):
+            reuse = _reuse(start, end)
+            for (angle, via), before, after in zip(vias, into_via, out_of_via, strict=True):
+                least = before + after + reuse
+                options.append((least, reuse, start, end, (angle, via, 1)))
+                options.append((least, reuse, start, end, (angle, via, -1)))
+    return options
 
 
-def _ends(start: Anchor, end: Anchor) -> tuple[Point, Point, Point]:
-    """The path's first point, the arrowhead's tip and the path's last point (the
-    middle of the arrowhead's base)."""
-    first = _along(start.point, start.normal, GAP)
-    tip = _along(end.point, end.normal, GAP)
-    last = _along(end.point, end.normal, GAP + HEAD_LENGTH)
-    return first, tip, last
+def _around_segments(start: _Start, end: _End, shape: Around) -> Segments:
+    angle, via, turn = shape
+    first, last = start.first, end.last
+    tangent = (-sin(angle) * turn, cos(angle) * turn)
+    into, out = _distance(first, via) * 0.4, _distance(via, last) * 0.4
+    c1 = _along(first, start.anchor.normal, min(60.0, into))
+    c2 = _along(via, tangent, -into)
+    c3 = _along(via, tangent, out)
+    c4 = _along(last, end.anchor.normal, min(60.0, out))
+    return ((first, c1, c2, via), (via, c3, c4, last))
+
+
+def _may_win(
+    segments: Segments, obstacles: Sequence[Box], avoid: Circle, bounds: Box, limit: float
+) -> bool:
+    """A first look through every fifth sample of the curve (COARSE_SAMPLES): False
+    when it already enters the circle, leaves the drawing, or costs `limit` or more
+    with the boxes it crosses. Those points are among the samples, and the line
+    through fewer of them is no longer and crosses no more boxes, so what this rules
+    out the full look would rule out too."""
+    points = [point for segment in segments for point in sample(segment, COARSE_SAMPLES)]
+    bound = limit + LENGTH_MARGIN
+    length = _length_if_clear(points, avoid, bounds, bound)
+    if length is None:
+        return False
+    room = (bound - length) / HIT_PENALTY
+    return _hits(points, obstacles, room) < room
 
 
 def _head(tip: Point, base: Point) -> tuple[Point, Point, Point]:
@@ -285,12 +366,18 @@ def _weights(count: int) -> tuple[tuple[float, float, float, float], ...]:
 
 
 _SAMPLE_WEIGHTS = _weights(SAMPLES)
+_COARSE_WEIGHTS = _weights(COARSE_SAMPLES)
 
 
 def sample(cubic: Cubic, count: int = SAMPLES) -> list[Point]:
     """`count` + 1 points along a cubic Bézier curve, both ends included."""
     (x0, y0), (x1, y1), (x2, y2), (x3, y3) = cubic
-    weights = _SAMPLE_WEIGHTS if count == SAMPLES else _weights(count)
+    if count == SAMPLES:
+        weights = _SAMPLE_WEIGHTS
+    elif count == COARSE_SAMPLES:
+        weights = _COARSE_WEIGHTS
+    else:
+        weights = _weights(count)
     return [
         (a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3)
         for a, b, c, d in weights
