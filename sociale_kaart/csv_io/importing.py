@@ -1,10 +1,10 @@
 """Running an import: plan again, then write, in one transaction.
 
 Either every valid row is written, or nothing unless every row is valid (the user
-chooses after the check). The writing goes in batches of BATCH_SIZE rows: bulk_create
-for new services, one prepared UPDATE executed for the whole batch for changed ones,
-themes, areas and revisions in bulk, and the search vectors refreshed once at the
-end. A row that changes nothing is not written, keeps its version and gets no
+chooses after the check). The writing goes in batches of BATCH_SIZE rows: one INSERT
+returning the keys for new services, one prepared UPDATE executed for the whole batch
+for changed ones, themes, areas and revisions in bulk, and the search vectors
+refreshed once at the end. A row that changes nothing is not written, keeps its version and gets no
 revision.
 """
 
@@ -132,7 +132,7 @@ def _write_batch(rows: list[RowOutcome], user: KaartUser, theme_ids: dict[str, i
     adopted = [row for row in rows if row.action == UNCHANGED and row.adopt_key]
     now = timezone.now()
     if creates:
-        Service.objects.bulk_create([_service(row) for row in creates])
+        _insert_services([_service(row) for row in creates])
     if updates:
         for row in updates:
             service = _service(row)
@@ -218,10 +218,48 @@ def _insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...
         cursor.executemany(sql, rows)
 
 
+def _insert_services(services: list[Service]) -> None:
+    """New services, as many in one INSERT as the database takes parameters, each
+    field's value prepared as save() prepares it; the statement returns their keys.
+    What bulk_create does, without compiling every value of every row into the
+    statement, which was most of its time (half of the writing of 10,000 services).
+    The keys are matched to the services by external_id, unique within a map."""
+    fields = _insertable_fields(Service)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(str(field.column)) for field in fields)
+    row = f"({', '.join(['%s'] * len(fields))})"
+    size = connection.ops.bulk_batch_size(fields, services) or len(services)
+    for start in range(0, len(services), size):
+        batch = services[start : start + size]
+        sql = (
+            f"INSERT INTO {quote(Service._meta.db_table)} ({names}) "  # noqa: S608 (names from the model, values as parameters)
+            f"VALUES {', '.join([row] * len(batch))} "
+            f"RETURNING {quote('id')}, {quote('external_id')}"
+        )
+        params = [
+            field.get_db_prep_save(field.pre_save(service, True), connection)
+            for service in batch
+            for field in fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            keys = {external_id: pk for pk, external_id in cursor.fetchall()}
+        if len(keys) != len(batch):
+            raise RuntimeError("New services of one import must have distinct keys.")
+        for service in batch:
+            service.pk = keys[service.external_id]
+            service._state.adding = False
+            service._state.db = connection.alias
+
+
+def _insertable_fields(model: type[Model]) -> list[Any]:
+    return [field for field in model._meta.concrete_fields if not field.primary_key]
+
+
 def _insert_instances(model: type[Model], instances: list[Any]) -> None:
     """New instances of `model` through _insert_rows, each field's value prepared as
     save() prepares it (defaults and auto_now_add included)."""
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    fields = _insertable_fields(model)
     _insert_rows(
         model._meta.db_table,
         tuple(str(field.column) for field in fields),

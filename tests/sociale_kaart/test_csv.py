@@ -886,15 +886,38 @@ def test_logged_out_users_are_sent_to_the_login(db):
 def test_a_large_file_is_written_in_batches_not_row_by_row(
     manager_a, django_assert_max_num_queries
 ):
-    rows = [service_row(sleutel=f"dienst-{n}", naam=f"Dienst {n}") for n in range(1200)]
+    themes = ["wonen", "voeding", "geld-en-schulden|eenzaamheid-en-relaties"]
+    rows = [
+        service_row(
+            sleutel=f"dienst-{n}",
+            naam=f"Dienst {n}",
+            themas=themes[n % 3],
+            postcodegebieden=f"{1000 + n}, 9801",
+        )
+        for n in range(1200)
+    ]
     text = make_csv(rows).decode()
     own = manager_a.practice.own_map
+    make_service(own, name="Er al", external_id="er-al")
     with django_assert_max_num_queries(50):
         summary = import_csv(text, own, user=manager_a)
     assert summary.created == 1200
-    assert Service.objects.filter(service_map=own).count() == 1200
+    assert Service.objects.filter(service_map=own).count() == 1201
     assert ServiceArea.objects.count() == 2400
-    assert ServiceRevision.objects.count() == 1200
+    assert ServiceRevision.objects.filter(change="imported").count() == 1200
+    # Every service got its own row's themes, areas and revision, in every batch.
+    services = Service.objects.filter(service_map=own).exclude(external_id="er-al")
+    for service in services.prefetch_related("themes", "areas", "revisions"):
+        n = int(service.external_id.removeprefix("dienst-"))
+        own_themes = sorted(themes[n % 3].split("|"))
+        assert service.name == f"Dienst {n}"
+        assert sorted(theme.slug for theme in service.themes.all()) == own_themes
+        assert sorted((a.postcode_from, a.postcode_to) for a in service.areas.all()) == [
+            (1000 + n, 1000 + n),
+            (9801, 9801),
+        ]
+        [revision] = service.revisions.all()
+        assert (revision.data["name"], revision.data["themes"]) == (service.name, own_themes)
 
     changed = [
         service_row(sleutel=f"dienst-{n}", naam=f"Dienst {n}", telefoon="0507654321")
@@ -903,8 +926,8 @@ def test_a_large_file_is_written_in_batches_not_row_by_row(
     with django_assert_max_num_queries(120):
         summary = import_csv(make_csv(changed).decode(), own, user=manager_a)
     assert (summary.updated, summary.created) == (1200, 0)
-    assert set(Service.objects.values_list("version", flat=True)) == {2}
-    assert ServiceRevision.objects.count() == 2400
+    assert set(services.values_list("version", flat=True)) == {2}
+    assert ServiceRevision.objects.filter(change="imported").count() == 2400
     assert not ServiceMap.objects.exclude(pk__in=[own.pk]).filter(services__isnull=False).exists()
 
 
