@@ -122,12 +122,12 @@ class _End(NamedTuple):
     taken: int
 
 
+type Segments = tuple[Cubic, ...]
+type Around = tuple[float, Point, int]
 # An option: the least it can cost (the straight lines between its ends and the penalty
 # for anchors already taken), that penalty, its ends, and its shape (for the direct
 # curve its handle length; for the curve around the circle the point it passes through,
 # at which angle, turning which way).
-type Segments = tuple[Cubic, ...]
-type Around = tuple[float, Point, int]
 type Option[Shape] = tuple[float, float, _Start, _End, Shape]
 # The best arrow so far: its cost, its curve, where it arrives, and the sides it leaves
 # and arrives at.
@@ -175,6 +175,24 @@ def _best_arrow(
     """A small search over curve shapes between every pair of anchors, scored by length,
     by what the curve crosses and by anchors already `taken` (counts per side of the
     cause and of the effect, in the order of Box.anchors)."""
+    starts, ends = _ends(cause, effect, taken)
+    best = _search(_direct(starts, ends), _direct_segments, None, obstacles, avoid, bounds)
+    if best is None or best[0] >= HIT_PENALTY:
+        # Only when no direct curve keeps clear of every box.
+        best = _search(
+            _around(starts, ends, avoid), _around_segments, best, obstacles, avoid, bounds
+        )
+    if best is None:
+        return None
+    _, segments, end, start_side, end_side = best
+    return Arrow(segments, _head(end.tip, end.last)), start_side, end_side
+
+
+def _ends(
+    cause: Box, effect: Box, taken: tuple[tuple[int, ...], tuple[int, ...]]
+) -> tuple[list[_Start], list[_End]]:
+    """Where arrows may leave the cause and arrive at the effect, with the anchors
+    already `taken` (counts in the order of Box.anchors)."""
     starts = [
         _Start(anchor, _along(anchor.point, anchor.normal, GAP), count)
         for anchor, count in zip(cause.anchors(), taken[0], strict=True)
@@ -188,16 +206,7 @@ def _best_arrow(
         )
         for anchor, count in zip(effect.anchors(), taken[1], strict=True)
     ]
-    best = _search(_direct(starts, ends), _direct_segments, None, obstacles, avoid, bounds)
-    if best is None or best[0] >= HIT_PENALTY:
-        # Only when no direct curve keeps clear of every box.
-        best = _search(
-            _around(starts, ends, avoid), _around_segments, best, obstacles, avoid, bounds
-        )
-    if best is None:
-        return None
-    _, segments, end, start_side, end_side = best
-    return Arrow(segments, _head(end.tip, end.last)), start_side, end_side
+    return starts, ends
 
 
 def _search[Shape](

@@ -4,8 +4,8 @@ Either every valid row is written, or nothing unless every row is valid (the use
 chooses after the check). The writing goes in batches of BATCH_SIZE rows: one INSERT
 returning the keys for new services, one prepared UPDATE executed for the whole batch
 for changed ones, themes, areas and revisions in bulk, and the search vectors
-refreshed once at the end. A row that changes nothing is not written, keeps its version and gets no
-revision.
+refreshed once at the end. A row that changes nothing is not written, keeps its
+version and gets no revision.
 """
 
 from collections.abc import Callable, Generator, Iterable
@@ -234,13 +234,9 @@ def _insert_services(services: list[Service]) -> None:
         sql = (
             f"INSERT INTO {quote(Service._meta.db_table)} ({names}) "  # noqa: S608 (names from the model, values as parameters)
             f"VALUES {', '.join([row] * len(batch))} "
-            f"RETURNING {quote('id')}, {quote('external_id')}"
+            f"RETURNING {quote(str(Service._meta.pk.column))}, {quote('external_id')}"
         )
-        params = [
-            field.get_db_prep_save(field.pre_save(service, True), connection)
-            for service in batch
-            for field in fields
-        ]
+        params = [value for service in batch for value in _db_values(fields, service)]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             keys = {external_id: pk for pk, external_id in cursor.fetchall()}
@@ -256,6 +252,14 @@ def _insertable_fields(model: type[Model]) -> list[Any]:
     return [field for field in model._meta.concrete_fields if not field.primary_key]
 
 
+def _db_values(fields: list[Any], instance: Model) -> tuple[Any, ...]:
+    """The instance's values of `fields` as save() prepares them for a new row
+    (defaults and auto_now_add included)."""
+    return tuple(
+        field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
+    )
+
+
 def _insert_instances(model: type[Model], instances: list[Any]) -> None:
     """New instances of `model` through _insert_rows, each field's value prepared as
     save() prepares it (defaults and auto_now_add included)."""
@@ -263,13 +267,7 @@ def _insert_instances(model: type[Model], instances: list[Any]) -> None:
     _insert_rows(
         model._meta.db_table,
         tuple(str(field.column) for field in fields),
-        [
-            tuple(
-                field.get_db_prep_save(field.pre_save(instance, True), connection)
-                for field in fields
-            )
-            for instance in instances
-        ],
+        [_db_values(fields, instance) for instance in instances],
     )
 
 

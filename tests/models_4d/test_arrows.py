@@ -33,19 +33,7 @@ WORDS = [
 
 def full_search(cause, effect, obstacles, avoid, bounds, taken):
     """Every option scored in full, nothing skipped: what the search stands for."""
-    starts = [
-        arrows._Start(anchor, arrows._along(anchor.point, anchor.normal, arrows.GAP), count)
-        for anchor, count in zip(cause.anchors(), taken[0], strict=True)
-    ]
-    ends = [
-        arrows._End(
-            anchor,
-            arrows._along(anchor.point, anchor.normal, arrows.GAP),
-            arrows._along(anchor.point, anchor.normal, arrows.GAP + arrows.HEAD_LENGTH),
-            count,
-        )
-        for anchor, count in zip(effect.anchors(), taken[1], strict=True)
-    ]
+    starts, ends = arrows._ends(cause, effect, taken)
 
     def cheapest(options, build, best):
         for _least, reuse, start, end, shape in sorted(options, key=lambda option: option[0]):
