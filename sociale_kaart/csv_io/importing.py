@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from django.db import connection, transaction
-from django.db.models import Max, Model
+from django.db.models import Field, Max, Model
 from django.utils import timezone
 
 from brede_gesprek.statistics import analyze
@@ -147,7 +147,7 @@ def _write_batch(rows: list[RowOutcome], user: KaartUser, theme_ids: dict[str, i
     through.objects.filter(service_id__in=[_service(row).pk for row in retheme]).delete()
     _insert_rows(
         through._meta.db_table,
-        ("service_id", "theme_id"),
+        _columns(through, ("service", "theme")),
         [
             (_service(row).pk, theme_ids[slug])
             for row in [*creates, *retheme]
@@ -159,7 +159,7 @@ def _write_batch(rows: list[RowOutcome], user: KaartUser, theme_ids: dict[str, i
     ServiceArea.objects.filter(service_id__in=[_service(row).pk for row in rearea]).delete()
     _insert_rows(
         ServiceArea._meta.db_table,
-        ("service_id", "postcode_from", "postcode_to"),
+        _columns(ServiceArea, ("service", "postcode_from", "postcode_to")),
         [
             (_service(row).pk, start, end)
             for row in [*creates, *rearea]
@@ -173,18 +173,42 @@ def _write_batch(rows: list[RowOutcome], user: KaartUser, theme_ids: dict[str, i
         .annotate(last=Max("number"))
         .values_list("service_id", "last")
     )
-    revisions = [
-        ServiceRevision(
-            service=_service(row),
-            number=last_numbers.get(_service(row).pk, 0) + 1,
-            changed_by_id=user.pk,
-            change="imported",
-            data=snapshot(_service(row), row.themes),
-        )
-        for row in [*creates, *updates]
-    ]
-    _insert_instances(ServiceRevision, revisions)
+    # The revisions as rows, not model instances: what is the same for the whole batch
+    # (the time, who, the kind of change) prepared for the database once.
+    data = _field(ServiceRevision, "data")
+    same = {
+        "changed_at": now,
+        "changed_by": user.pk,
+        "change": "imported",
+    }
+    constants = tuple(
+        _field(ServiceRevision, name).get_db_prep_save(value, connection)
+        for name, value in same.items()
+    )
+    _insert_rows(
+        ServiceRevision._meta.db_table,
+        _columns(ServiceRevision, ("service", "number", *same, "data")),
+        [
+            (
+                _service(row).pk,
+                last_numbers.get(_service(row).pk, 0) + 1,
+                *constants,
+                data.get_db_prep_save(snapshot(_service(row), row.themes), connection),
+            )
+            for row in [*creates, *updates]
+        ],
+    )
     return [_service(row).pk for row in [*creates, *updates]]
+
+
+def _field(model: type[Model], name: str) -> Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
+def _columns(model: type[Model], names: Iterable[str]) -> tuple[str, ...]:
+    return tuple(str(_field(model, name).column) for name in names)
 
 
 def _update_services(services: list[Service], names: Iterable[str]) -> None:
@@ -257,17 +281,6 @@ def _db_values(fields: list[Any], instance: Model) -> tuple[Any, ...]:
     (defaults and auto_now_add included)."""
     return tuple(
         field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
-    )
-
-
-def _insert_instances(model: type[Model], instances: list[Any]) -> None:
-    """New instances of `model` through _insert_rows, each field's value prepared as
-    save() prepares it (defaults and auto_now_add included)."""
-    fields = _insertable_fields(model)
-    _insert_rows(
-        model._meta.db_table,
-        tuple(str(field.column) for field in fields),
-        [_db_values(fields, instance) for instance in instances],
     )
 
 
