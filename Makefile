@@ -23,7 +23,7 @@ install:
 # PgBouncer for the load test's proxy and pooler (LOAD_PROXY, LOAD_POOLER) and the
 # tests that run the app through them. The load test and those tests start nginx and
 # PgBouncer with their own configuration on ports of their own, so the services Debian
-# starts when it installs them are stopped again.
+# starts when it installs them are stopped again, and not started at the next boot.
 system-packages:
 	@missing=""; \
 	for pkg in chromium:/usr/bin/chromium poppler-utils:/usr/bin/pdftotext gettext:/usr/bin/msgfmt \
@@ -34,7 +34,11 @@ system-packages:
 	  echo "Installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  for service in nginx pgbouncer; do \
-	    case " $$missing " in *" $$service "*) service $$service stop >/dev/null 2>&1 || true;; esac; \
+	    case " $$missing " in *" $$service "*) \
+	      service $$service stop >/dev/null 2>&1 || true; \
+	      systemctl disable --quiet $$service >/dev/null 2>&1 \
+	        || update-rc.d $$service disable >/dev/null 2>&1 || true;; \
+	    esac; \
 	  done; \
 	fi
 
