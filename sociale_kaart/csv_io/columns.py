@@ -5,7 +5,7 @@ how to fill in each column."""
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from django.db.models import Field
+from django.db.models import Field, Model
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -114,7 +114,11 @@ COLUMN_BY_NAME: Final = {column.name: column for column in COLUMNS}
 COLUMN_BY_FIELD: Final = {column.field: column for column in COLUMNS}
 
 
-def service_field(name: str) -> "Field[Any, Any]":
-    field = Service._meta.get_field(name)
+def model_field(model: type[Model], name: str) -> "Field[Any, Any]":
+    field = model._meta.get_field(name)
     assert isinstance(field, Field)
     return field
+
+
+def service_field(name: str) -> "Field[Any, Any]":
+    return model_field(Service, name)

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from django.db import connection, transaction
-from django.db.models import Field, Max, Model
+from django.db.models import Max, Model
 from django.utils import timezone
 
 from brede_gesprek.statistics import analyze
 from sociale_kaart.access import KaartUser
-from sociale_kaart.csv_io.columns import COLUMNS, service_field
+from sociale_kaart.csv_io.columns import COLUMNS, model_field, service_field
 from sociale_kaart.csv_io.planning import (
     CREATE,
     REJECTED,
@@ -175,14 +175,14 @@ def _write_batch(rows: list[RowOutcome], user: KaartUser, theme_ids: dict[str, i
     )
     # The revisions as rows, not model instances: what is the same for the whole batch
     # (the time, who, the kind of change) prepared for the database once.
-    data = _field(ServiceRevision, "data")
+    data = model_field(ServiceRevision, "data")
     same = {
         "changed_at": now,
         "changed_by": user.pk,
         "change": "imported",
     }
     constants = tuple(
-        _field(ServiceRevision, name).get_db_prep_save(value, connection)
+        model_field(ServiceRevision, name).get_db_prep_save(value, connection)
         for name, value in same.items()
     )
     _insert_rows(
@@ -201,14 +201,8 @@ def _write_batch(rows: list[RowOutcome], user: KaartUser, theme_ids: dict[str, i
     return [_service(row).pk for row in [*creates, *updates]]
 
 
-def _field(model: type[Model], name: str) -> Field[Any, Any]:
-    field = model._meta.get_field(name)
-    assert isinstance(field, Field)
-    return field
-
-
 def _columns(model: type[Model], names: Iterable[str]) -> tuple[str, ...]:
-    return tuple(str(_field(model, name).column) for name in names)
+    return tuple(str(model_field(model, name).column) for name in names)
 
 
 def _update_services(services: list[Service], names: Iterable[str]) -> None:
