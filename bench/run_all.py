@@ -36,6 +36,7 @@ MODULES = (
     ("run", True),
     ("timeline", True),
     ("search", True),
+    ("audit_trail", True),
     ("pdf", True),
     ("import_csv", True),
     ("browser", True),

@@ -286,11 +286,25 @@ def _log_allowed(
     object_type: str,
     objects: Iterable[tuple[UUID, UUID]],
 ) -> None:
-    """Allowed records of (object id, patient id) pairs, in one INSERT."""
-    AuditEvent.objects.bulk_create(
+    """Allowed records of (object id, patient id) pairs, in one INSERT of many rows
+    (a page of the audit trail names up to a hundred patients; Django's bulk_create
+    compiled every value into its statement, a third of the page's time)."""
+    records = [
         _allowed(actor, action, object_type, str(object_id), patient_id)
         for object_id, patient_id in objects
-    )
+    ]
+    if not records:
+        return
+    fields, insert_into = _insert_into()
+    row = f"({', '.join(['%s'] * len(fields))})"
+    size = connection.ops.bulk_batch_size(fields, records)
+    with connection.cursor() as cursor:
+        for start in range(0, len(records), size):
+            batch = records[start : start + size]
+            cursor.execute(
+                f"{insert_into} VALUES {', '.join([row] * len(batch))}",
+                [value for record in batch for value in _values(fields, record)],
+            )
     _seal_after_commit()
 
 

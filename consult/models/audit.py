@@ -56,7 +56,7 @@ class AuditEvent(models.Model):
     the hash of the record before it (consult.audit_chain), so a record changed or
     removed behind the application's back breaks the chain."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(auto_now_add=True)
     event = models.CharField(
         max_length=20, choices=AuditEventType.choices, default=AuditEventType.RECORD
     )
@@ -65,7 +65,7 @@ class AuditEvent(models.Model):
     practice = models.ForeignKey(
         "consult.Practice", on_delete=models.PROTECT, null=True, related_name="+"
     )
-    patient_id = models.UUIDField(null=True, db_index=True)
+    patient_id = models.UUIDField(null=True)
     action = models.CharField(max_length=10, choices=AuditAction.choices)
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=64, blank=True)
@@ -80,7 +80,22 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["practice", "at"]), models.Index(fields=["user", "at"])]
+        # The reviewer's trail (consult.selectors.audit_review) asks for a period of
+        # what a practice's users did, what was done with its patients and what
+        # happened to its accounts: one index for each, with the time. Nothing asks
+        # for a period of everyone's events, so the time has no index of its own: a
+        # page of the trail walked it backwards through the events of every
+        # practice, looking for its own.
+        indexes = [
+            models.Index(fields=["practice", "at"]),
+            models.Index(fields=["user", "at"]),
+            models.Index(fields=["patient_id", "at"], name="consult_audit_patient_at"),
+            models.Index(
+                fields=["object_id", "at"],
+                condition=models.Q(object_type="user"),
+                name="consult_audit_account_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.outcome}"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from consult.models import (
@@ -31,9 +31,24 @@ UNUSUAL_FACTOR = 3
 def practice_events(practice_id: int) -> QuerySet[AuditEvent]:
     """Everything that concerns the practice: what its users did, what anyone tried
     with its patients (a user of another practice, refused), and the events of its
-    accounts (a failed login has no user yet)."""
-    patients = Patient.objects.filter(practice_id=practice_id).values("public_id")
-    erased = ErasureRecord.objects.filter(practice_id=practice_id).values("patient_public_id")
+    accounts (a failed login has no user yet).
+
+    The patients and accounts are read first and named in the query, not asked in a
+    subquery: then each of the three conditions has an index of its own, with the
+    time, and PostgreSQL combines the three (a bitmap OR). With subqueries it could
+    not, and read every event of every practice in the period instead (a database
+    that serves a care group holds the trails of all its practices)."""
+    patients = list(
+        Patient.objects.filter(practice_id=practice_id)
+        .order_by()
+        .values_list("public_id", flat=True)
+        .union(
+            ErasureRecord.objects.filter(practice_id=practice_id)
+            .order_by()
+            .values_list("patient_public_id", flat=True)
+        )
+        .order_by()
+    )
     accounts = [
         str(public_id)
         for public_id in User.objects.filter(practice_id=practice_id).values_list(
@@ -43,7 +58,6 @@ def practice_events(practice_id: int) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         Q(practice_id=practice_id)
         | Q(patient_id__in=patients)
-        | Q(patient_id__in=erased)
         | Q(object_type="user", object_id__in=accounts)
     )
 
@@ -133,16 +147,25 @@ def month_summary(practice_id: int, month: date) -> MonthSummary:
     first = month.replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     since, until = _bounds(first, last)
-    events = list(
+    failed_login = Q(event=AuditEventType.LOGIN) & ~Q(outcome=AuditOutcome.ALLOWED)
+    # Counted in the database, per kind of event and patient: a month of a busy
+    # practice is tens of thousands of events, and each autosave is one of them. The
+    # account a failed login tried is kept apart; other objects do not matter here.
+    groups = list(
         practice_events(practice_id)
         .filter(at__gte=since, at__lt=until)
-        .values_list("user_id", "event", "action", "outcome", "patient_id", "object_id")
+        .order_by()
+        .values_list("user_id", "event", "action", "outcome", "patient_id")
+        .annotate(
+            account=Case(When(failed_login, then="object_id"), default=Value("")),
+            n=Count("id"),
+        )
     )
     # The practice's own users, and those of elsewhere who tried its patients.
     users = {
         u.pk: u
         for u in User.objects.filter(
-            Q(practice_id=practice_id) | Q(pk__in={e[0] for e in events if e[0]})
+            Q(practice_id=practice_id) | Q(pk__in={g[0] for g in groups if g[0]})
         )
     }
     by_public_id = {str(u.public_id): u.pk for u in users.values() if u.practice_id == practice_id}
@@ -154,22 +177,22 @@ def month_summary(practice_id: int, month: date) -> MonthSummary:
     rows: dict[int | None, UserMonth] = {}
     read_patients: dict[int | None, set[UUID]] = defaultdict(set)
     counts: Counter[str] = Counter()
-    for user_id, event, action, outcome, patient_id, object_id in events:
-        counts["events"] += 1
+    for user_id, event, action, outcome, patient_id, account, n in groups:
+        counts["events"] += n
         if event == AuditEventType.LOGIN and outcome != AuditOutcome.ALLOWED:
-            counts["failed_logins"] += 1
-            owner = by_public_id.get(object_id)
-            _row(rows, owner, users).failed_logins += 1
+            counts["failed_logins"] += n
+            owner = by_public_id.get(account)
+            _row(rows, owner, users).failed_logins += n
             continue
-        counts["lockouts"] += event == AuditEventType.LOCKOUT
-        counts["erasures"] += event == AuditEventType.ERASURE
-        counts["exports"] += action in (AuditAction.EXPORT, AuditAction.PRINT)
+        counts["lockouts"] += n * (event == AuditEventType.LOCKOUT)
+        counts["erasures"] += n * (event == AuditEventType.ERASURE)
+        counts["exports"] += n * (action in (AuditAction.EXPORT, AuditAction.PRINT))
         row = _row(rows, user_id, users)
         if outcome == AuditOutcome.REFUSED:
-            counts["refusals"] += 1
-            row.refusals += 1
+            counts["refusals"] += n
+            row.refusals += n
         elif event == AuditEventType.RECORD and action == AuditAction.READ and patient_id:
-            row.reads += 1
+            row.reads += n
             read_patients[user_id].add(patient_id)
     for reader, patients in read_patients.items():
         row = rows[reader]
@@ -186,7 +209,13 @@ def month_summary(practice_id: int, month: date) -> MonthSummary:
         )
     ordered = sorted(
         rows.values(),
-        key=lambda r: (not r.unusual, -r.refusals, -r.patients_read, str(r.user or "")),
+        key=lambda r: (
+            not r.unusual,
+            -r.refusals,
+            -r.patients_read,
+            str(r.user or ""),
+            r.user.pk if r.user else 0,
+        ),
     )
     return MonthSummary(
         month=first,

@@ -113,6 +113,9 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
                 outcome=data["outcome"],
             )
             page = Paginator(found, PAGE_SIZE).get_page(data.get("page") or 1)
+        # Read before this review's own record is written: the page was counted
+        # without it, and would otherwise show it and leave out the last event.
+        events = list(page.object_list) if page else []
         with transaction.atomic():
             audit_log(
                 actor=actor,
@@ -126,7 +129,8 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
                     **({"user": data["user"]} if data["user"] else {}),
                 },
             )
-    events = list(page.object_list) if page else []
+    else:
+        events = []
     names = patient_names(events, practice_id)
     erased = erased_references(events, practice_id)
     if names:
@@ -138,6 +142,11 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
                 object_type="audit_trail",
                 patient_ids=list(names),
             )
+    # Translated once per page, not per line and column (get_FOO_display).
+    event_labels, action_labels, outcome_labels = (
+        {value: str(label) for value, label in kind.choices}
+        for kind in (AuditEventType, AuditAction, AuditOutcome)
+    )
     rows = [
         AuditLine(
             event=e,
@@ -150,6 +159,9 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
             ),
             object_label=str(OBJECT_LABELS.get(e.object_type, e.object_type)),
             role_label=str(ROLE_LABELS.get(e.role, e.role)),
+            event_label=event_labels.get(e.event, e.event),
+            action_label=action_labels.get(e.action, e.action),
+            outcome_label=outcome_labels.get(e.outcome, e.outcome),
         )
         for e in events
     ]
@@ -235,6 +247,9 @@ class AuditLine:
     details: str
     object_label: str
     role_label: str
+    event_label: str
+    action_label: str
+    outcome_label: str
 
 
 def _shown(value: object) -> str:

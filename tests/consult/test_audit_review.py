@@ -171,3 +171,27 @@ def test_an_erased_record_stays_in_the_trail_without_its_name(
     page = filter_trail(client_for(reviewer), user=str(huisarts_a.pk)).content.decode()
     assert f"vernietigd dossier (referentie {record.his_number_hash[:12]})" in page
     assert patient_a.last_name not in page
+
+
+def test_the_trail_shows_failed_logins_on_our_accounts_and_not_what_another_practice_did(
+    reviewer, huisarts_a, huisarts_b, practice_b
+):
+    from consult.audit import Visitor, audit_account
+    from consult.models import AuditAction
+
+    audit_account(
+        actor=Visitor(client_address="192.0.2.7"),
+        event=AuditEventType.LOGIN,
+        action=AuditAction.EXECUTE,
+        account=huisarts_a,
+        outcome=AuditOutcome.FAILED,
+    )
+    read(huisarts_b, PatientFactory.create(practice=practice_b, last_name="Buitenpraktijk"))
+    page = filter_trail(client_for(reviewer)).content.decode()
+    failed = [row for row in page.split("<tr")[1:] if "192.0.2.7" in row]
+    assert len(failed) == 1
+    cells = [cell.partition(">")[2].partition("<")[0] for cell in failed[0].split("<td")[1:]]
+    assert cells[1:4] == ["niet ingelogd", "inloggen", "uitvoeren"]
+    assert cells[6] == "mislukt"
+    assert "Huisarts B" not in page
+    assert "Buitenpraktijk" not in page
