@@ -138,20 +138,14 @@ def measure() -> None:
 def measure_page(
     name: str, url: str, params: dict[str, str], region: Client, alone: Client, events: int
 ) -> None:
-    def full() -> None:
-        response = region.get(url, params)
-        assert response.status_code == 200, response.status_code
-
-    def own() -> None:
-        with harness.using_database(ALONE):
-            response = alone.get(url, params)
-        assert response.status_code == 200, response.status_code
-
-    harness.measure_pair(
+    harness.measure_get_beside_database(
         name,
-        full,
         f"{name.removesuffix('_region')}_practice_alone",
-        own,
+        url,
+        params,
+        region,
+        alone,
+        ALONE,
         ROUNDS,
         target_ratio=TARGET_RATIO,
         budget_s=BUDGET_S,

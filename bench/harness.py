@@ -268,6 +268,33 @@ def using_database(alias: str) -> Iterator[None]:
         connections[DEFAULT_ALIAS] = original
 
 
+def measure_get_beside_database(
+    name: str,
+    baseline_name: str,
+    url: str,
+    params: dict[str, str],
+    client: Any,
+    baseline_client: Any,
+    baseline_alias: str,
+    rounds: int,
+    **options: Any,
+) -> dict[str, Any]:
+    """The same GET request twice, interleaved: by `client` in the default database,
+    and by `baseline_client` with `baseline_alias` standing in for it (the empty
+    services table of the kaart search, the practice alone of the audit trail)."""
+
+    def figure() -> None:
+        response = client.get(url, params)
+        assert response.status_code == 200, response.status_code
+
+    def baseline() -> None:
+        with using_database(baseline_alias):
+            response = baseline_client.get(url, params)
+        assert response.status_code == 200, response.status_code
+
+    return measure_pair(name, figure, baseline_name, baseline, rounds, **options)
+
+
 def main(names: Sequence[str], measure_all: Callable[[], object]) -> int:
     """Run a module's figures (`names`, all it prints) and return its exit code: a
     crash, in setting up the database too, counts as a miss of every figure not yet

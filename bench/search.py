@@ -68,20 +68,14 @@ def measure() -> None:
 def measure_search(
     name: str, params: dict[str, str], url: str, client: Client, empty_client: Client
 ) -> None:
-    def full() -> None:
-        response = client.get(url, params)
-        assert response.status_code == 200, response.status_code
-
-    def empty() -> None:
-        with harness.using_database(EMPTY):
-            response = empty_client.get(url, params)
-        assert response.status_code == 200, response.status_code
-
-    harness.measure_pair(
+    harness.measure_get_beside_database(
         name,
-        full,
         f"{name}_empty_table",
-        empty,
+        url,
+        params,
+        client,
+        empty_client,
+        EMPTY,
         ROUNDS,
         target_ratio=TARGET_RATIO if connection.vendor == "postgresql" else None,
         target_note=(

@@ -118,3 +118,17 @@ def consult_4d(huisarts_a: User, patient_a: Patient) -> Consult:
     """A 4D conversation started by huisarts_a with patient_a, who consented."""
     ConsentFactory.create(patient=patient_a, given_to=huisarts_a, recorded_by=huisarts_a)
     return consult_start(actor=Actor(user=huisarts_a), patient=patient_a, model_slug="4d")
+
+
+def record_failed_login(account: User, client_address: str = "192.0.2.7") -> None:
+    """A failed login on `account` in the audit trail, as the login page records it."""
+    from consult.audit import Visitor, audit_account
+    from consult.models import AuditAction, AuditEventType, AuditOutcome
+
+    audit_account(
+        actor=Visitor(client_address=client_address),
+        event=AuditEventType.LOGIN,
+        action=AuditAction.EXECUTE,
+        account=account,
+        outcome=AuditOutcome.FAILED,
+    )

@@ -16,20 +16,19 @@ class AddIndexWhileWriting(AddIndexConcurrently):
     """AddIndexConcurrently on PostgreSQL, a plain AddIndex on other databases."""
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-        else:
-            migrations.AddIndex.database_forwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
+        self._as_the_database_can("database_forwards", schema_editor)(
+            self, app_label, schema_editor, from_state, to_state
+        )
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-        else:
-            migrations.AddIndex.database_backwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
+        self._as_the_database_can("database_backwards", schema_editor)(
+            self, app_label, schema_editor, from_state, to_state
+        )
+
+    @staticmethod
+    def _as_the_database_can(method, schema_editor):
+        postgresql = schema_editor.connection.vendor == "postgresql"
+        return getattr(AddIndexConcurrently if postgresql else migrations.AddIndex, method)
 
 
 class Migration(migrations.Migration):

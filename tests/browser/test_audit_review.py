@@ -13,11 +13,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from consult.audit import Visitor, audit_account
-from consult.models import AuditAction, AuditEventType, AuditOutcome, Role
+from consult.models import Role
 from tests.browser.conftest import log_in
 from tests.browser.journeys import SHOTS
-from tests.conftest import client_for
+from tests.conftest import client_for, record_failed_login
 from tests.factories import PatientFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -46,13 +45,7 @@ def test_the_reviewer_reads_the_trail_narrows_it_to_a_patient_and_the_month(
     read(huisarts_a, patient_a)
     read(huisarts_a, other)
     read(huisarts_b, patient_a)  # refused: a patient of another practice
-    audit_account(
-        actor=Visitor(client_address="192.0.2.7"),
-        event=AuditEventType.LOGIN,
-        action=AuditAction.EXECUTE,
-        account=huisarts_a,
-        outcome=AuditOutcome.FAILED,
-    )
+    record_failed_login(huisarts_a)
 
     log_in(page, reviewer)
     page.get_by_role("link", name="Logboek", exact=True).click()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consult.models import AuditEvent, AuditEventType, AuditOutcome, Role
-from tests.conftest import client_for
+from tests.conftest import client_for, record_failed_login
 from tests.factories import PatientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,16 +176,7 @@ def test_an_erased_record_stays_in_the_trail_without_its_name(
 def test_the_trail_shows_failed_logins_on_our_accounts_and_not_what_another_practice_did(
     reviewer, huisarts_a, huisarts_b, practice_b
 ):
-    from consult.audit import Visitor, audit_account
-    from consult.models import AuditAction
-
-    audit_account(
-        actor=Visitor(client_address="192.0.2.7"),
-        event=AuditEventType.LOGIN,
-        action=AuditAction.EXECUTE,
-        account=huisarts_a,
-        outcome=AuditOutcome.FAILED,
-    )
+    record_failed_login(huisarts_a)
     read(huisarts_b, PatientFactory.create(practice=practice_b, last_name="Buitenpraktijk"))
     page = filter_trail(client_for(reviewer)).content.decode()
     failed = [row for row in page.split("<tr")[1:] if "192.0.2.7" in row]

@@ -16,9 +16,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from consult.audit import Visitor, audit_account
-from consult.models import AuditAction, AuditEventType, AuditOutcome
 from consult.selectors.audit_review import filtered_events, month_summary
+from tests.conftest import record_failed_login
 from tests.factories import PatientFactory
 
 pytestmark = [
@@ -82,13 +81,7 @@ def busy_region(practice_a, huisarts_a, practice_b, huisarts_b):
     ours = PatientFactory.create_batch(5, practice=practice_a)
     add_reads(huisarts_a, ours, OURS)
     add_reads(huisarts_b, PatientFactory.create_batch(5, practice=practice_b), OTHERS)
-    audit_account(
-        actor=Visitor(client_address="192.0.2.7"),
-        event=AuditEventType.LOGIN,
-        action=AuditAction.EXECUTE,
-        account=huisarts_a,
-        outcome=AuditOutcome.FAILED,
-    )
+    record_failed_login(huisarts_a)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE consult_auditevent")
     return practice_a
