@@ -209,7 +209,7 @@ def table(path: Path) -> str:
                 of_name.get("none") if database == "sqlite" else None
             )
             if figure is None:
-                cells.append("no database" if "none" in of_name else "")
+                cells.append("no database" if "none" in of_name else "—")
             elif "error" in figure:
                 cells.append("**crashed**")
             else:
