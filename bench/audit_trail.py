@@ -19,6 +19,7 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import logged_in_client, staff_user  # sets Django up before anything else
@@ -30,6 +31,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bench import harness
+
+if TYPE_CHECKING:
+    from consult.models import User
 
 PRACTICES = int(os.environ.get("AUDIT_PRACTICES") or 10)
 # Five professionals with five broad conversations a day of some hundred requests
@@ -43,12 +47,13 @@ ALONE = "audit_alone"  # the alias of the database with only this practice's tra
 FIGURES = ("audit_trail_region", "audit_month_region")
 
 
-def practice_with_trail(name: str, *, reviewer: bool) -> tuple[Client | None, int]:
-    """A practice with its colleagues, patients and two months of reads of them;
-    with `reviewer`, a client of its appointed reviewer: (client, practice id). The
-    events have their place in the chain already (no hash: nothing here verifies it),
-    so the app's sealing has only its own new records to chain."""
-    from consult.models import Patient, Practice, Role, User
+def practice_with_trail(name: str) -> "User":
+    """A practice with its colleagues, patients and two months of reads of them, drawn
+    from random() with the same seed each time (so the practice alone and in the
+    region has the same trail); returns its first colleague. The events have their
+    place in the chain already (no hash: nothing here verifies it), so the app's
+    sealing has only its own new records to chain."""
+    from consult.models import Patient, Practice, Role
 
     practice = Practice.objects.create(name=name, phone="0501234567")
     slug = name.lower().replace(" ", "-")
@@ -67,6 +72,7 @@ def practice_with_trail(name: str, *, reviewer: bool) -> tuple[Client | None, in
         for number in range(PATIENTS)
     )
     with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(0.5)")
         cursor.execute(
             """
             INSERT INTO consult_auditevent (at, event, user_id, role, practice_id,
@@ -92,11 +98,14 @@ def practice_with_trail(name: str, *, reviewer: bool) -> tuple[Client | None, in
                 practice.pk,
             ],
         )
-    if not reviewer:
-        return None, practice.pk
-    User.objects.filter(pk=users[0].pk).update(reviews_audit=True)
-    users[0].refresh_from_db()
-    return logged_in_client(users[0]), practice.pk
+    return users[0]
+
+
+def reviewer_client(user: "User") -> Client:
+    """A client of `user`, appointed the practice's reviewer of the audit trail."""
+    user.reviews_audit = True
+    user.save(update_fields=["reviews_audit"])
+    return logged_in_client(user)
 
 
 def analyze() -> None:
@@ -105,25 +114,18 @@ def analyze() -> None:
 
 
 def measure() -> None:
-    # The same events in both: the trail is generated from a seeded random().
     with harness.using_database(ALONE):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT setseed(0.5)")
-        alone, _pk = practice_with_trail("Benchpraktijk", reviewer=True)
+        alone = reviewer_client(practice_with_trail("Benchpraktijk"))
         analyze()
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT setseed(0.5)")
-    region, _pk = practice_with_trail("Benchpraktijk", reviewer=True)
+    region = reviewer_client(practice_with_trail("Benchpraktijk"))
     for number in range(PRACTICES - 1):
-        practice_with_trail(f"Praktijk {number}", reviewer=False)
+        practice_with_trail(f"Praktijk {number}")
     analyze()
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM consult_auditevent")
         (events,) = cursor.fetchone()
     harness.note(f"audit trail: {events} events in {time.perf_counter() - started:.1f} s")
-    assert region is not None
-    assert alone is not None
     last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     requests = {
         "audit_trail_region": (reverse("audit_trail"), {}),
