@@ -29,7 +29,12 @@ class Card(models.Model):
         "consult.Patient", on_delete=models.CASCADE, related_name="emboss_cards"
     )
     consult = models.ForeignKey(
-        "consult.Consult", on_delete=models.CASCADE, null=True, blank=True, related_name="cards"
+        "consult.Consult",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cards",
+        db_index=False,  # leads one_card_of_each_source_per_consult
     )
     source = models.CharField(max_length=10, choices=CardSource.choices)
     link = models.OneToOneField(
@@ -51,7 +56,12 @@ class Card(models.Model):
 
 
 class CardMark(Versioned):
-    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="marks")
+    card = models.ForeignKey(
+        Card,
+        on_delete=models.CASCADE,
+        related_name="marks",
+        db_index=False,  # leads one_mark_per_domain
+    )
     domain = models.CharField(
         max_length=20, choices=[(d.key, d.label) for d in DOMAINS], editable=False
     )
@@ -136,7 +146,10 @@ class Outcome(models.TextChoices):
 
 class GoalEvaluation(Versioned):
     consult = models.ForeignKey(
-        "consult.Consult", on_delete=models.CASCADE, related_name="goal_evaluations"
+        "consult.Consult",
+        on_delete=models.CASCADE,
+        related_name="goal_evaluations",
+        db_index=False,  # leads one_evaluation_per_goal
     )
     goal = models.ForeignKey("consult.Goal", on_delete=models.CASCADE, related_name="+")
     score = models.SmallIntegerField(
@@ -166,7 +179,10 @@ class GoalEvaluation(Versioned):
 
 class AgreementCheck(Versioned):
     consult = models.ForeignKey(
-        "consult.Consult", on_delete=models.CASCADE, related_name="agreement_checks"
+        "consult.Consult",
+        on_delete=models.CASCADE,
+        related_name="agreement_checks",
+        db_index=False,  # leads one_check_per_agreement
     )
     agreement = models.ForeignKey("consult.Agreement", on_delete=models.CASCADE, related_name="+")
     done = models.CharField(

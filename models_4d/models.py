@@ -79,7 +79,12 @@ class FourDConnection(models.Model):
     consult = models.ForeignKey(
         "consult.Consult", on_delete=models.CASCADE, related_name="fourd_connections"
     )
-    cause = models.ForeignKey(FourDEntry, on_delete=models.CASCADE, related_name="+")
+    cause = models.ForeignKey(
+        FourDEntry,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # leads fourd_connection_once
+    )
     effect = models.ForeignKey(FourDEntry, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -107,7 +107,11 @@ class ServiceQuerySet(models.QuerySet["Service"]):
 class Service(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     service_map = models.ForeignKey(
-        ServiceMap, on_delete=models.PROTECT, related_name="services", verbose_name=_("map")
+        ServiceMap,
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("map"),
+        db_index=False,  # leads the (service_map, is_active, name) index
     )
     external_id = models.CharField(
         _("import key"),
@@ -230,7 +234,12 @@ class SearchTerm(models.Model):
     the full-text index. Filled by services.refresh_search_vectors; a word that no
     service uses any more only costs a row. Unused on SQLite."""
 
-    service_map = models.ForeignKey(ServiceMap, on_delete=models.CASCADE, related_name="+")
+    service_map = models.ForeignKey(
+        ServiceMap,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # leads search_term_unique_per_map
+    )
     term = models.TextField()
 
     class Meta:
@@ -247,7 +256,12 @@ class SearchTerm(models.Model):
 class ServiceRevision(models.Model):
     """What a service looked like after each change, and who made it."""
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="revisions")
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        db_index=False,  # leads service_revision_number_unique
+    )
     number = models.PositiveIntegerField()
     changed_at = models.DateTimeField(auto_now_add=True)
     changed_by = models.ForeignKey(

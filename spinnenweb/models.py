@@ -26,7 +26,12 @@ class Web(models.Model):
     # The consult it was filled in during, or (for a web from home) the consult that
     # took it up; empty for a web from home not yet discussed.
     consult = models.ForeignKey(
-        "consult.Consult", on_delete=models.CASCADE, null=True, blank=True, related_name="webs"
+        "consult.Consult",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="webs",
+        db_index=False,  # leads one_web_of_each_source_per_consult
     )
     source = models.CharField(max_length=10, choices=WebSource.choices)
     link = models.OneToOneField(
@@ -48,7 +53,12 @@ class Web(models.Model):
 
 
 class WebDimension(Versioned):
-    web = models.ForeignKey(Web, on_delete=models.CASCADE, related_name="dimensions")
+    web = models.ForeignKey(
+        Web,
+        on_delete=models.CASCADE,
+        related_name="dimensions",
+        db_index=False,  # leads one_score_per_dimension
+    )
     key = models.CharField(
         max_length=30, choices=[(d.key, d.name) for d in DIMENSIONS], editable=False
     )

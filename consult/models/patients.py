@@ -64,7 +64,10 @@ def not_in_future(value: date) -> None:
 class Patient(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(
-        "consult.Practice", on_delete=models.PROTECT, related_name="patients"
+        "consult.Practice",
+        on_delete=models.PROTECT,
+        related_name="patients",
+        db_index=False,  # leads the (practice, last_name) index
     )
     first_name = models.CharField(_("first name"), max_length=80)
     name_prefix = models.CharField(

@@ -1,0 +1,36 @@
+"""Foreign keys that lead a composite index or unique constraint of their table lose
+their own index, which served no query the longer one does not and cost every write
+(tests/performance/test_indexes.py). Only the index is dropped, CONCURRENTLY on
+PostgreSQL (brede_gesprek.migration_operations.DropForeignKeyIndex), so the
+migration runs outside a transaction."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+from brede_gesprek.migration_operations import DropForeignKeyIndex
+
+
+class Migration(migrations.Migration):
+    atomic = False
+
+    dependencies = [
+        ('sociale_kaart', '0010_service_costs_index'),
+    ]
+
+    operations = [
+        DropForeignKeyIndex(
+            model_name='searchterm',
+            name='service_map',
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='sociale_kaart.servicemap'),
+        ),
+        DropForeignKeyIndex(
+            model_name='service',
+            name='service_map',
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='services', to='sociale_kaart.servicemap', verbose_name='map'),
+        ),
+        DropForeignKeyIndex(
+            model_name='servicerevision',
+            name='service',
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='sociale_kaart.service'),
+        ),
+    ]
