@@ -66,3 +66,19 @@ def test_the_rows_show_what_the_services_hold(huisarts_a, practice_a):
     assert '<span class="badge">Geld en schulden</span> <span class="badge">Wonen</span>' in page
     assert "<td>eigen bijdrage</td>" in page
     assert "<td>verwijzing van de huisarts nodig</td>" in page
+
+
+def test_the_rows_escape_what_the_map_keeper_typed(huisarts_a, practice_a):
+    """The rows are written in Python, a string at a time: a name or organisation
+    holding markup shows as text, and the link carries the referral's query escaped."""
+    service = make_service(
+        practice_a.own_map,
+        name='Schuld & "hulp" <script>alert(1)</script>',
+        organisation="<b>Gemeente</b> 'Zonnedal'",
+    )
+    page = client_for(huisarts_a).get(reverse("service_list"), {"q": "schuld"}).content.decode()
+    assert "<script>" not in page.partition("<tbody>")[2]
+    assert "<b>Gemeente" not in page
+    assert "Schuld &amp; &quot;hulp&quot; &lt;script&gt;alert(1)&lt;/script&gt;</a>" in page
+    assert '<span class="hint">&lt;b&gt;Gemeente&lt;/b&gt; &#x27;Zonnedal&#x27;</span>' in page
+    assert f'href="/sociale-kaart/{service.public_id}/"' in page
