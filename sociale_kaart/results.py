@@ -41,10 +41,11 @@ def result_rows(services: list[Service], query: str = "") -> list[ResultRow]:
     if query:
         url_pattern = f"{url_pattern}?{escape(query)}"
     badges = {
-        value: f'<span class="badge">{escape(label)}</span> ' for value, label in ThemeSlug.choices
+        value: f'<span class="badge">{escape(str(label))}</span> '
+        for value, label in ThemeSlug.choices
     }
-    costs = {value: escape(label) for value, label in Costs.choices}
-    referrals = {value: escape(label) for value, label in Referral.choices}
+    costs = {value: escape(str(label)) for value, label in Costs.choices}
+    referrals = {value: escape(str(label)) for value, label in Referral.choices}
     today = timezone.localdate()
     # Each part after the link follows a space, as the words of a sentence.
     stale = (
