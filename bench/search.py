@@ -12,10 +12,11 @@ Python (sociale_kaart/search.py: "not for ten thousand services"), and its figur
 reported without a target.
 
 On PostgreSQL the services table is vacuumed after loading, as autovacuum does within
-a minute or so: loading updates each new service twice (its themes, its search
-words), which leaves two dead row versions beside every live one, and a search in the
-bloated table reads past them (about 0.7 ms of the 11 to 12 here, 6 December). The
-steady state is what a practice searches in, day after day.
+a minute or so: loading updates each new service after inserting it (its search words
+and theme ids), which leaves a dead row version beside every live one, and a search in
+the bloated table reads past them (with two such versions, as loading left before
+one UPDATE did both: about 0.7 ms of the 11 to 12 here, 6 December). The steady state
+is what a practice searches in, day after day.
 """
 
 import functools

@@ -83,3 +83,27 @@ def test_the_migration_fills_in_the_words_of_the_services_there_are(huisarts_a, 
         migration.fill(django_apps, schema_editor)
 
     assert names(huisarts_a, q="formulierenbrigde") == ["Formulierenbrigade"]
+
+
+def test_an_import_writes_each_new_service_once_after_inserting_it(manager_a):
+    """Its search words and theme ids go in with one UPDATE: every write of a row leaves
+    a dead version of it until vacuum, which a search reads past (bench/search.py)."""
+    from sociale_kaart.csv_io.importing import import_csv
+    from tests.sociale_kaart.test_csv import make_csv, service_row
+
+    rows = [service_row(sleutel=f"dienst-{n}", naam=f"Schuldhulp {n}") for n in range(20)]
+    before = _updated_services()
+    summary = import_csv(make_csv(rows).decode(), manager_a.practice.own_map, user=manager_a)
+    assert summary.created == 20
+    assert _updated_services() - before == 20
+    assert names(manager_a, q="schuldhulp", theme="geld-en-schulden")[:1] == ["Schuldhulp 0"]
+
+
+def _updated_services() -> int:
+    """Rows of the services table updated in this transaction so far."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'sociale_kaart_service'"
+        )
+        row = cursor.fetchone()
+    return row[0] if row else 0
