@@ -118,7 +118,10 @@ def refresh_search_vectors(pks: list[int]) -> None:
     and per map the words in the vectors (where a search looks up its typos); run after
     every change of a service or its themes. Two statements for many services."""
     if connection.vendor == "postgresql" and pks:
-        fresh = Service.objects.filter(pk__in=pks).values("id", vector=SEARCH_VECTOR)
+        # Unsorted: sorted by name (the model's ordering), the benchmark's 10,000 services
+        # were rewritten in that order, and a search walking them by key then read another
+        # page of the table at every step (bench/search.py: 1.42x instead of 1.34x).
+        fresh = Service.objects.filter(pk__in=pks).order_by().values("id", vector=SEARCH_VECTOR)
         fresh_sql, params = fresh.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(SET_SEARCH_COLUMNS % {"fresh": fresh_sql}, params)
