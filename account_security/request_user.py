@@ -17,6 +17,8 @@ from django.http import HttpRequest
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 
+from brede_gesprek.queries import one_or_none
+
 _session_device: contextvars.ContextVar[Any] = contextvars.ContextVar(
     "session_device", default=None
 )
@@ -54,10 +56,10 @@ class DeviceWithUserMiddleware(OTPMiddleware):
         try:
             model_label, pk = self._normalize_persistent_id(persistent_id).split("/", 1)
             model = apps.get_model(model_label)
-            return (
-                model._default_manager.select_related("user")
-                .filter(pk=int(pk), user_id=int(user_id))
-                .first()
+            return one_or_none(
+                model._default_manager.select_related("user").filter(
+                    pk=int(pk), user_id=int(user_id)
+                )
             )
         except (LookupError, ValueError):
             return None

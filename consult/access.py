@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
+from brede_gesprek.queries import one_or_none
 from consult.audit import audit_log
 from consult.models import AuditAction, AuditEventType, AuditOutcome, Consult, Patient, User
 from consult.models.patients import PatientQuerySet
@@ -161,7 +162,9 @@ def get_patient_for(
     was `tried`."""
     # One INSERT is atomic by itself: no transaction around it (two round trips less).
     patient = (
-        Patient.objects.for_practice(actor.user.practice_id).filter(public_id=patient_id).first()
+        one_or_none(
+            Patient.objects.for_practice(actor.user.practice_id).filter(public_id=patient_id)
+        )
         if actor.user.is_clinician
         else None
     )
@@ -187,9 +190,11 @@ def get_consult_for(
     # A write needs only the patient; a page also shows who started the consult.
     related = ("patient", "started_by") if log_read else ("patient",)
     consult = (
-        Consult.objects.select_related(*related)
-        .filter(public_id=consult_id, practice_id=actor.user.practice_id)
-        .first()
+        one_or_none(
+            Consult.objects.select_related(*related).filter(
+                public_id=consult_id, practice_id=actor.user.practice_id
+            )
+        )
         if actor.user.is_clinician
         else None
     )

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from brede_gesprek.queries import one_or_none
 from consult.conversation_api import (
     Actor,
     ConversationModel,
@@ -203,18 +204,14 @@ class EmbossModel(ConversationModel):
         return context
 
     def chart_svg(self, consult: Consult, *, for_patient: bool = False) -> str:
-        card = (
-            Card.objects.filter(consult=consult, source="samen").prefetch_related("marks").first()
-        )
+        card = _card_together(consult)
         if card is None or not any(mark.state or mark.matters_most for mark in card.marks.all()):
             return ""
         return card_svg(card, _("My conversation card"))
 
     def what_matters(self, consult: Consult) -> list[str]:
-        sheet = EmbossSheet.objects.filter(consult=consult).first()
-        card = (
-            Card.objects.filter(consult=consult, source="samen").prefetch_related("marks").first()
-        )
+        sheet = one_or_none(EmbossSheet.objects.filter(consult=consult))
+        card = _card_together(consult)
         said = [m.words for m in card.marks.all() if m.matters_most and m.words] if card else []
         if sheet is not None and sheet.priorities:
             said.append(sheet.priorities)
@@ -299,9 +296,7 @@ class EmbossModel(ConversationModel):
 
     def goal_suggestions(self, consult: Consult) -> list[GoalSuggestion]:
         """What worries the patient or matters most on the card, in their words."""
-        card = (
-            Card.objects.filter(consult=consult, source="samen").prefetch_related("marks").first()
-        )
+        card = _card_together(consult)
         if card is None:
             return []
         marked = [m for m in card.marks.all() if m.matters_most or m.state == "zorgen"]
@@ -440,3 +435,10 @@ EMBOSS = EmbossModel(
         ),
     ),
 )
+
+
+def _card_together(consult: Consult) -> Card | None:
+    """The conversation card the patient and the professional filled in together."""
+    return one_or_none(
+        Card.objects.filter(consult=consult, source="samen").prefetch_related("marks")
+    )

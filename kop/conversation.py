@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from brede_gesprek.queries import one_or_none
 from consult.conversation_api import (
     Actor,
     ConversationModel,
@@ -190,13 +191,13 @@ class KopModel(ConversationModel):
         return schema.svg()
 
     def what_matters(self, consult: Consult) -> list[str]:
-        sheet = KopSheet.objects.filter(consult=consult).first()
+        sheet = one_or_none(KopSheet.objects.filter(consult=consult))
         if sheet is None:
             return []
         return [text for text in (sheet.question, sheet.problem_definition) if text]
 
     def plan_sections(self, consult: Consult) -> list[PlanSection]:
-        sheet = KopSheet.objects.filter(consult=consult).first()
+        sheet = one_or_none(KopSheet.objects.filter(consult=consult))
         if sheet is None or not (sheet.warning_signs or sheet.what_helps or sheet.who_to_call):
             return []
         lines = [

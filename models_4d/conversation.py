@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext_lazy as _
 
+from brede_gesprek.queries import one_or_none
 from consult.conversation_api import (
     Actor,
     ConversationModel,
@@ -136,7 +137,7 @@ class FourDModel(ConversationModel):
         )
 
     def what_matters(self, consult: Consult) -> list[str]:
-        sheet = FourDSheet.objects.filter(consult=consult).first()
+        sheet = one_or_none(FourDSheet.objects.filter(consult=consult))
         if sheet is None:
             return []
         return [text for text in (sheet.help_question, sheet.priorities_note) if text]

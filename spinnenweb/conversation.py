@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from brede_gesprek.queries import one_or_none
 from consult.conversation_api import (
     Actor,
     ConversationModel,
@@ -147,7 +148,7 @@ class SpinnenwebModel(ConversationModel):
         return _comparison_svg(consult, web)
 
     def what_matters(self, consult: Consult) -> list[str]:
-        sheet = WebSheet.objects.filter(consult=consult).first()
+        sheet = one_or_none(WebSheet.objects.filter(consult=consult))
         if sheet is None:
             return []
         return [text for text in (sheet.what_matters, sheet.what_to_change) if text]
@@ -323,10 +324,10 @@ def _comparison_svg(consult: Consult, web: Web) -> str:
 
 
 def _together(consult: Consult) -> Web | None:
-    return (
-        Web.objects.filter(consult=consult, source=WebSource.TOGETHER)
-        .prefetch_related("dimensions")
-        .first()
+    return one_or_none(
+        Web.objects.filter(consult=consult, source=WebSource.TOGETHER).prefetch_related(
+            "dimensions"
+        )
     )
 
 

@@ -6,6 +6,7 @@ big the plan."""
 from collections import defaultdict
 from dataclasses import dataclass
 
+from brede_gesprek.queries import one_or_none
 from consult.models import Agreement, Goal, NetworkMember, Plan, Referral
 from consult.registry import Text, domain_label
 from sociale_kaart.models import Theme
@@ -36,7 +37,7 @@ def plan_view(
     """The patient's plan, or None while it has none. `include_removed` keeps removed
     goals, agreements and people (the patient's copy shows the whole record);
     `with_events` prefetches each referral's history, read as `referral.events.all()`."""
-    plan = Plan.objects.filter(patient_id=patient_id).first()
+    plan = one_or_none(Plan.objects.filter(patient_id=patient_id))
     if plan is None:
         return None
     goals = (
