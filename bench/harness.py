@@ -282,14 +282,39 @@ def measure_get_beside_database(
     """The same GET request twice, interleaved: by `client` in the default database,
     and by `baseline_client` with `baseline_alias` standing in for it (the empty
     services table of the kaart search, the practice alone of the audit trail)."""
+    return measure_beside_database(
+        name,
+        baseline_name,
+        lambda some_client: some_client.get(url, params),
+        client,
+        baseline_client,
+        baseline_alias,
+        rounds,
+        **options,
+    )
+
+
+def measure_beside_database(
+    name: str,
+    baseline_name: str,
+    send: Callable[[Any], Any],
+    client: Any,
+    baseline_client: Any,
+    baseline_alias: str,
+    rounds: int,
+    **options: Any,
+) -> dict[str, Any]:
+    """The same request (`send(client)` returns its response) twice, interleaved: by
+    `client` in the default database, and by `baseline_client` with `baseline_alias`
+    standing in for it."""
 
     def figure() -> None:
-        response = client.get(url, params)
+        response = send(client)
         assert response.status_code == 200, response.status_code
 
     def baseline() -> None:
         with using_database(baseline_alias):
-            response = baseline_client.get(url, params)
+            response = send(baseline_client)
         assert response.status_code == 200, response.status_code
 
     return measure_pair(name, figure, baseline_name, baseline, rounds, **options)

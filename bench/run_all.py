@@ -37,6 +37,7 @@ MODULES = (
     ("timeline", True),
     ("search", True),
     ("audit_trail", True),
+    ("patients", True),
     ("pdf", True),
     ("import_csv", True),
     ("browser", True),

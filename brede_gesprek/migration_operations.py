@@ -2,9 +2,42 @@
 
 from typing import Any
 
+from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import ProjectState
+
+
+class AddIndexWhileWriting(AddIndexConcurrently):
+    """AddIndexConcurrently on PostgreSQL (the migration says `atomic = False`), a plain
+    AddIndex on other databases."""
+
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        self._as_the_database_can("database_forwards", schema_editor)(
+            self, app_label, schema_editor, from_state, to_state
+        )
+
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        self._as_the_database_can("database_backwards", schema_editor)(
+            self, app_label, schema_editor, from_state, to_state
+        )
+
+    @staticmethod
+    def _as_the_database_can(method: str, schema_editor: BaseDatabaseSchemaEditor) -> Any:
+        postgresql = schema_editor.connection.vendor == "postgresql"
+        return getattr(AddIndexConcurrently if postgresql else migrations.AddIndex, method)
 
 
 class DropForeignKeyIndex(migrations.AlterField):

@@ -5,30 +5,13 @@ goes.
 
 The audit table is the largest of the database and every request writes to it, so on
 PostgreSQL the indexes are built CONCURRENTLY: the app keeps writing its audit records
-while they are built (the migration runs outside a transaction for that). Elsewhere
-(SQLite, the demo) as a plain CREATE INDEX."""
+while they are built (the migration runs outside a transaction for that; see
+brede_gesprek.migration_operations.AddIndexWhileWriting). Elsewhere (SQLite, the demo)
+as a plain CREATE INDEX."""
 
-from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
 
-
-class AddIndexWhileWriting(AddIndexConcurrently):
-    """AddIndexConcurrently on PostgreSQL, a plain AddIndex on other databases."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        self._as_the_database_can("database_forwards", schema_editor)(
-            self, app_label, schema_editor, from_state, to_state
-        )
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        self._as_the_database_can("database_backwards", schema_editor)(
-            self, app_label, schema_editor, from_state, to_state
-        )
-
-    @staticmethod
-    def _as_the_database_can(method, schema_editor):
-        postgresql = schema_editor.connection.vendor == "postgresql"
-        return getattr(AddIndexConcurrently if postgresql else migrations.AddIndex, method)
+from brede_gesprek.migration_operations import AddIndexWhileWriting
 
 
 class Migration(migrations.Migration):

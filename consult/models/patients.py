@@ -3,7 +3,8 @@ from datetime import date, datetime
 
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,18 @@ class Language(models.TextChoices):
     OTHER = "other", _("Other language")
 
 
+class SearchName(models.Func):
+    """A patient's names as one text, "first prefix last", as the search reads them: a
+    word of a search matches part of it. PostgreSQL keeps its upper case in a trigram
+    index (migration 0014_patient_search_indexes; the index holds this very
+    expression, which the test of the search's plan checks), so a search reads the
+    patients of that name instead of every patient of the practice."""
+
+    arg_joiner = " || ' ' || "
+    template = "(%(expressions)s)"
+    output_field = models.TextField()
+
+
 class PatientQuerySet(models.QuerySet["Patient"]):
     def for_practice(self, practice_id: int) -> "PatientQuerySet":
         return self.filter(practice_id=practice_id)
@@ -34,14 +47,18 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         if born is not None:
             return self.filter(Q(date_of_birth=born) | Q(his_number__iexact=query.strip()))
         condition = Q()
-        for word in query.split():
-            condition &= (
-                Q(first_name__icontains=word)
-                | Q(name_prefix__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(his_number__iexact=word)
-            )
-        return self.filter(condition)
+        for word in query.split():  # no word holds a space: it matches within one name
+            condition &= Q(search_name__icontains=word) | Q(his_number__iexact=word)
+        # Sorted by the names' upper case, which no index is in the order of: a
+        # search finds its patients through the indexes above and sorts them, and is
+        # never walked through the practice's patients in the order of their names
+        # until a page is full (which PostgreSQL chose for a page of 25, and which read
+        # every patient of the practice when the name searched for was rare).
+        return (
+            self.alias(search_name=SearchName("first_name", "name_prefix", "last_name"))
+            .filter(condition)
+            .order_by(Upper("last_name"), Upper("first_name"), "date_of_birth", "pk")
+        )
 
 
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d%m%Y")
@@ -112,7 +129,13 @@ class Patient(models.Model):
                 fields=["practice", "his_number"], name="patient_his_number_unique_per_practice"
             )
         ]
-        indexes = [models.Index(fields=["practice", "last_name"])]
+        indexes = [
+            models.Index(fields=["practice", "last_name"]),
+            # A search by date of birth or HIS number (search() above); the names have
+            # a trigram index on PostgreSQL (migration 0014).
+            models.Index(fields=["practice", "date_of_birth"], name="patient_practice_born"),
+            models.Index(F("practice"), Upper("his_number"), name="patient_practice_his_upper"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

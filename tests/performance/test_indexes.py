@@ -41,6 +41,7 @@ def _plain_column_indexes(table: str) -> dict[str, tuple[str, ...]]:
         for name, info in constraints.items()
         if (info["index"] or info["unique"])
         and not info["primary_key"]
+        and info["columns"]  # an index of expressions alone names no column
         and all(info["columns"])
         and name not in conditional
         and not name.endswith("_like")
