@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bench import harness
+from brede_gesprek.statistics import analyze
 
 if TYPE_CHECKING:
     from consult.models import User
@@ -108,11 +109,6 @@ def reviewer_client(user: "User") -> Client:
     return logged_in_client(user)
 
 
-def analyze() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
 def measure() -> None:
     with harness.using_database(ALONE):
         alone = reviewer_client(practice_with_trail("Benchpraktijk"))
@@ -161,11 +157,7 @@ def measure_page(
 
 
 def measure_all() -> None:
-    if connection.vendor != "postgresql":
-        harness.note("audit trail: PostgreSQL only (a region's database); nothing on SQLite")
-        return
-    with harness.bench_database(ALONE):
-        measure()
+    harness.on_postgresql_only("audit trail: PostgreSQL only (a region's database)", measure, ALONE)
 
 
 if __name__ == "__main__":

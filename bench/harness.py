@@ -320,6 +320,18 @@ def measure_beside_database(
     return measure_pair(name, figure, baseline_name, baseline, rounds, **options)
 
 
+def on_postgresql_only(why: str, measure: Callable[[], object], *extra_aliases: str) -> None:
+    """`measure` in the benchmark's own databases (bench_database) when the server is
+    PostgreSQL; on SQLite only a note that says `why` there is nothing to measure."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        note(f"{why}; nothing on SQLite")
+        return
+    with bench_database(*extra_aliases):
+        measure()
+
+
 def main(names: Sequence[str], measure_all: Callable[[], object]) -> int:
     """Run a module's figures (`names`, all it prints) and return its exit code: a
     crash, in setting up the database too, counts as a miss of every figure not yet

@@ -25,11 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import logged_in_client, staff_user  # sets Django up before anything else
 
 # isort: split
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from bench import harness
+from brede_gesprek.statistics import analyze
 
 if TYPE_CHECKING:
     from consult.models import Patient, Practice
@@ -122,11 +122,6 @@ def copy_found(practice: "Practice", typed: list[str]) -> list["Patient"]:
     return list(found.values())
 
 
-def analyze() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
 def measure() -> None:
     from consult.models import Practice, Role
 
@@ -175,11 +170,7 @@ def measure_search(name: str, query: str, region: Client, alone: Client, found: 
 
 
 def measure_all() -> None:
-    if connection.vendor != "postgresql":
-        harness.note("patient search: PostgreSQL only (a large practice); nothing on SQLite")
-        return
-    with harness.bench_database(ALONE):
-        measure()
+    harness.on_postgresql_only("patient search: PostgreSQL only (a large practice)", measure, ALONE)
 
 
 if __name__ == "__main__":

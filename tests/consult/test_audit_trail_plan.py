@@ -9,16 +9,14 @@ many events in the same period, and the plan of every query the trail and the mo
 summary run on the audit table is read: what they read of it must be of the order of
 this practice's own events, not of the other's."""
 
-import json
-
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consult.selectors.audit_review import filtered_events, month_summary
 from tests.conftest import record_failed_login
 from tests.factories import PatientFactory
+from tests.query_plans import rows_read_from_table
 
 pytestmark = [
     pytest.mark.django_db,
@@ -46,36 +44,6 @@ def add_reads(user, patients, count: int) -> None:
         )
 
 
-def rows_read_from_audit_table(run) -> list[int]:
-    """Run `run`, then EXPLAIN ANALYZE each of its queries on the audit table: per
-    query, the rows its scans of that table read (returned, filtered away, or
-    rechecked away)."""
-    with CaptureQueriesContext(connection) as queries:
-        run()
-    read = []
-    with connection.cursor() as cursor:
-        for query in queries.captured_queries:
-            if "consult_auditevent" not in query["sql"] or query["sql"].startswith("INSERT"):
-                continue
-            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query['sql']}")
-            plan = cursor.fetchone()[0]
-            plan = json.loads(plan) if isinstance(plan, str) else plan
-            read.append(_rows(plan[0]["Plan"]))
-    return read
-
-
-def _rows(node: dict) -> int:
-    total = sum(_rows(child) for child in node.get("Plans", []))
-    if node.get("Relation Name") == "consult_auditevent":
-        loops = node.get("Actual Loops", 1)
-        total += loops * (
-            node["Actual Rows"]
-            + node.get("Rows Removed by Filter", 0)
-            + node.get("Rows Removed by Index Recheck", 0)
-        )
-    return total
-
-
 @pytest.fixture
 def busy_region(practice_a, huisarts_a, practice_b, huisarts_b):
     ours = PatientFactory.create_batch(5, practice=practice_a)
@@ -95,7 +63,7 @@ def test_the_trail_reads_only_its_own_practice_s_events(busy_region):
         assert events.count() == OURS + 1
         assert len(events[:100]) == 100
 
-    read = rows_read_from_audit_table(trail)
+    read = rows_read_from_table("consult_auditevent", trail)
 
     assert len(read) == 2
     for rows in read:
@@ -107,7 +75,7 @@ def test_the_month_summary_reads_only_its_own_practice_s_events(busy_region):
         found = month_summary(busy_region.pk, timezone.localdate())
         assert (found.events, found.failed_logins) == (OURS + 1, 1)
 
-    read = rows_read_from_audit_table(summary)
+    read = rows_read_from_table("consult_auditevent", summary)
 
     assert len(read) == 1
     assert 0 < read[0] <= 3 * (OURS + 1), read

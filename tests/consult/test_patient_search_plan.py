@@ -12,17 +12,16 @@ match in the whole database (the trigram index of the names does not hold the
 practice: migration consult.0014 says why), and far below the practice's size."""
 
 import datetime
-import json
 from collections.abc import Callable
 
 import pytest
 from django.core.paginator import Paginator
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from consult.models import Patient, Practice
 from consult.views.patients import PAGE_SIZE
 from tests.factories import PracticeFactory
+from tests.query_plans import rows_read_from_table
 
 pytestmark = [
     pytest.mark.django_db,
@@ -65,33 +64,6 @@ def region(django_db_setup, django_db_blocker):
         Practice.objects.filter(pk__in=[ours.pk, theirs.pk]).delete()
 
 
-def rows_read_from_patient_table(run: Callable[[], object]) -> list[int]:
-    """Run `run`, then EXPLAIN ANALYZE each of its queries: per query, the rows its
-    scans of the patient table read (returned, filtered away, or rechecked away)."""
-    with CaptureQueriesContext(connection) as queries:
-        run()
-    read = []
-    with connection.cursor() as cursor:
-        for query in queries.captured_queries:
-            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query['sql']}")
-            plan = cursor.fetchone()[0]
-            plan = json.loads(plan) if isinstance(plan, str) else plan
-            read.append(_rows(plan[0]["Plan"]))
-    return read
-
-
-def _rows(node: dict) -> int:
-    total = sum(_rows(child) for child in node.get("Plans", []))
-    if node.get("Relation Name") == "consult_patient":
-        loops = node.get("Actual Loops", 1)
-        total += loops * (
-            node["Actual Rows"]
-            + node.get("Rows Removed by Filter", 0)
-            + node.get("Rows Removed by Index Recheck", 0)
-        )
-    return total
-
-
 def search_page(practice: Practice, query: str) -> Callable[[], list[Patient]]:
     """The count and the first page, as the patient list runs them for a search."""
 
@@ -119,7 +91,7 @@ def test_a_search_reads_the_patients_it_finds(region, query, found):
     # those of one of its words (PostgreSQL's choice) and keeps who has the others.
     in_the_database = max(Patient.objects.search(word).count() for word in query.split())
 
-    read = rows_read_from_patient_table(page)
+    read = rows_read_from_table("consult_patient", page)
 
     assert len(read) == 2, read  # the count and the page
     for rows in read:
@@ -139,7 +111,7 @@ def test_a_rare_name_is_not_looked_for_along_every_patient_in_name_order(region)
     )
     page = search_page(region, "zwartkruis")
 
-    read = rows_read_from_patient_table(page)
+    read = rows_read_from_table("consult_patient", page)
 
     assert [patient.last_name for patient in page()] == ["Zwartkruis"]
     assert max(read) <= 10, read
