@@ -118,7 +118,7 @@ def copy_found(practice: "Practice", typed: list[str]) -> list["Patient"]:
 
     found: dict[int, Patient] = {}
     for query in typed:
-        found.update({p.pk: p for p in Patient.objects.for_practice(practice.pk).search(query)})
+        found.update({p.pk: p for p in Patient.objects.search(query, practice_id=practice.pk)})
     return list(found.values())
 
 

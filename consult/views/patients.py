@@ -60,7 +60,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     if searching and form.is_valid():
         query = form.cleaned_data["q"].strip()
         if query:
-            patients = patients.search(query)
+            patients = patients.search(query, practice_id=actor.user.practice_id)
     data = request.POST if searching else request.GET
     page = Paginator(patients, PAGE_SIZE).get_page(data.get("pagina"))
     with transaction.atomic():

@@ -100,6 +100,11 @@ def test_markup_is_shown_as_text(huisarts_a, practice_a):
         ("14-03-1973", ["Hoekstra"]),
         ("555001", ["Yilmaz"]),
         ("jansen", []),
+        ("van der", ["Berg, van der"]),
+        ("DER BERG", ["Berg, van der"]),
+        ("%", []),  # typed, not a wildcard
+        ("_", []),
+        ("\\", []),
     ],
 )
 def test_search_by_name_date_of_birth_or_his_number(huisarts_a, practice_a, query, expected):
@@ -112,10 +117,19 @@ def test_search_by_name_date_of_birth_or_his_number(huisarts_a, practice_a, quer
     PatientFactory.create(
         practice=practice_a, first_name="Fatma", last_name="Yilmaz", his_number="555001"
     )
+    PatientFactory.create(
+        practice=practice_a, first_name="Kees", name_prefix="van der", last_name="Berg"
+    )
     response = client_for(huisarts_a).post(reverse("patient_list"), {"q": query})
     content = response.content.decode()
-    for name in ("Hoekstra", "Yilmaz"):
+    for name in ("Hoekstra", "Yilmaz", "Berg, van der"):
         assert (name in content) == (name in expected), name
+
+
+def test_the_practice_s_number_is_not_a_name_to_find(huisarts_a, practice_a, patient_a):
+    """The search reads "<practice number> <names>"; the number itself finds nobody."""
+    response = client_for(huisarts_a).post(reverse("patient_list"), {"q": str(practice_a.pk)})
+    assert patient_a.last_name not in response.content.decode()
 
 
 def test_htmx_search_returns_only_the_results_fragment(huisarts_a, patient_a):
