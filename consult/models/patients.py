@@ -2,7 +2,7 @@ import uuid
 from datetime import date, datetime
 
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Cast, Upper
 from django.utils import timezone
@@ -50,10 +50,6 @@ class Like(models.Func):
     output_field = models.BooleanField()
 
 
-def _like_escaped(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 class PatientQuerySet(models.QuerySet["Patient"]):
     def for_practice(self, practice_id: int) -> "PatientQuerySet":
         return self.filter(practice_id=practice_id)
@@ -69,7 +65,8 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         condition = Q()
         for word in query.split():  # no word holds a space: it matches within one name
             # Upper case on both sides, in the database: as the text is made.
-            pattern = Upper(Value(f"{practice_id} %{_like_escaped(word)}%"))
+            typed = connection.ops.prep_for_like_query(word)  # Django escapes %, _ and \
+            pattern = Upper(Value(f"{practice_id} %{typed}%"))
             condition &= Q(Like(SearchText(), pattern)) | Q(his_number__iexact=word)
         # Sorted by the names' upper case, which no index is in the order of: a
         # search finds its patients through the indexes above and sorts them, and is

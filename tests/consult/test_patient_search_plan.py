@@ -67,7 +67,7 @@ def search_page(practice: Practice, query: str) -> Callable[[], list[Patient]]:
     """The count and the first page, as the patient list runs them for a search."""
 
     def run() -> list[Patient]:
-        found = Patient.objects.for_practice(practice.pk).search(query, practice_id=practice.pk)
+        found = Patient.objects.search(query, practice_id=practice.pk)
         return list(Paginator(found, PAGE_SIZE).get_page(1).object_list)
 
     return run
