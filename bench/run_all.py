@@ -38,6 +38,7 @@ MODULES = (
     ("search", True),
     ("audit_trail", True),
     ("patients", True),
+    ("worklists", True),
     ("pdf", True),
     ("import_csv", True),
     ("browser", True),

@@ -42,6 +42,16 @@ class Removable(models.Model):
 
 class Plan(Versioned):
     patient = models.OneToOneField("consult.Patient", on_delete=models.CASCADE, related_name="plan")
+    # The patient's practice, copied in (a patient never changes practice), so that the
+    # practice's evaluations due are read from its own plans, not through all its
+    # patients and every plan of the region (bench/worklists.py).
+    practice = models.ForeignKey(
+        "consult.Practice",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # the worklist's index starts with it
+    )
     next_evaluation_on = models.DateField(
         _("next evaluation"), null=True, blank=True, validators=[validate_evaluation_date]
     )
@@ -49,6 +59,13 @@ class Plan(Versioned):
 
     class Meta:
         verbose_name = _("plan")
+        indexes = [
+            models.Index(
+                fields=["practice", "next_evaluation_on"],
+                condition=Q(next_evaluation_on__isnull=False),
+                name="plan_practice_evaluation",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"plan {self.public_id}"

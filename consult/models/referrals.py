@@ -4,6 +4,7 @@ Patient data, so here in the core; the service itself lives on the sociale kaart
 import uuid
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,6 +38,15 @@ NEXT_STATUSES = {
 class Referral(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey("consult.Plan", on_delete=models.CASCADE, related_name="referrals")
+    # The plan's practice, copied in, so that the practice's referrals to follow up are
+    # read from its own open referrals (bench/worklists.py).
+    practice = models.ForeignKey(
+        "consult.Practice",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # the worklist's index starts with it
+    )
     goal = models.ForeignKey(
         "consult.Goal", on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
     )
@@ -60,6 +70,13 @@ class Referral(models.Model):
     class Meta:
         verbose_name = _("referral")
         ordering = ["created_at"]
+        indexes = [
+            models.Index(
+                fields=["practice", "status_on"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="referral_practice_open",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"referral {self.public_id}"

@@ -11,13 +11,14 @@ DUE_WITHIN_DAYS = 14
 
 
 def evaluations_due(practice_id: int, *, today: date) -> QuerySet[Plan]:
-    """Longest overdue first, then the soonest."""
+    """Longest overdue first, then the soonest (the pk last, so that pages keep their
+    order)."""
     return (
         Plan.objects.filter(
-            patient__practice_id=practice_id,
+            practice_id=practice_id,
             next_evaluation_on__isnull=False,
             next_evaluation_on__lte=today + timedelta(days=DUE_WITHIN_DAYS),
         )
         .select_related("patient")
-        .order_by("next_evaluation_on", "patient__last_name")
+        .order_by("next_evaluation_on", "patient__last_name", "pk")
     )

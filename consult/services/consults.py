@@ -39,7 +39,7 @@ def consult_start(
                 code="no_consent",
             )
         previous = _continued(continues, patient=patient, model=model) if continues else None
-        Plan.objects.get_or_create(patient=patient)
+        Plan.objects.get_or_create(patient=patient, defaults={"practice_id": patient.practice_id})
         consult = Consult.objects.create(
             practice_id=patient.practice_id,
             patient=patient,

@@ -29,8 +29,11 @@ from consult.registry import get_conversation_model
 from sociale_kaart.models import Theme
 
 
-def plan_for(patient_id: int) -> Plan:
-    plan, _created = Plan.objects.get_or_create(patient_id=patient_id)
+def plan_for(consult: Consult) -> Plan:
+    """The plan of the consult's patient, made on first use."""
+    plan, _created = Plan.objects.get_or_create(
+        patient_id=consult.patient_id, defaults={"practice_id": consult.practice_id}
+    )
     return plan
 
 
@@ -77,7 +80,7 @@ def goal_add(
     plan can suggest services for it. `source_key` names the model's suggestion it was
     taken over from: each suggestion becomes a goal once."""
     require_open(consult)
-    plan = plan_for(consult.patient_id)
+    plan = plan_for(consult)
     goal = Goal(plan=plan, text=text, domain=domain, origin_consult=consult, source_key=source_key)
     goal.full_clean(exclude=["position"])
     try:
@@ -162,7 +165,7 @@ def network_add(
 ) -> NetworkMember:
     require_open(consult)
     with transaction.atomic():
-        member = NetworkMember(plan=plan_for(consult.patient_id), name=name, role=role, phone=phone)
+        member = NetworkMember(plan=plan_for(consult), name=name, role=role, phone=phone)
         member.full_clean()
         member.save()
         _audit(actor, consult, AuditAction.CREATE, "network_member", member.public_id)

@@ -64,7 +64,8 @@ def referral_create(
     today = timezone.localdate()
     with transaction.atomic():
         referral = Referral.objects.create(
-            plan=plan_for(consult.patient_id),
+            plan=plan_for(consult),
+            practice_id=consult.practice_id,
             goal=goal,
             service=service,
             status=status,
@@ -118,10 +119,10 @@ def referrals_to_follow_up(practice_id: int) -> QuerySet[Referral]:
     quiet_since = timezone.localdate() - timedelta(days=settings.REFERRAL_FOLLOW_UP_DAYS)
     return (
         Referral.objects.filter(
-            plan__patient__practice_id=practice_id,
+            practice_id=practice_id,
             status__in=OPEN_STATUSES,
             status_on__lte=quiet_since,
         )
         .select_related("plan__patient", "service", "goal")
-        .order_by("status_on")
+        .order_by("status_on", "pk")
     )

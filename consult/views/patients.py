@@ -1,10 +1,12 @@
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,6 +46,8 @@ from consult.services.users import awaiting_confirmation_count
 from consult.trajectories import patient_timeline
 
 PAGE_SIZE = 25
+# The worklists (evaluations due, referrals to follow up): a practice may have hundreds.
+WORKLIST_PAGE_SIZE = 50
 
 
 @clinician_required
@@ -249,10 +253,12 @@ def flag_close(request: HttpRequest, patient_id: UUID, flag_id: UUID) -> HttpRes
 
 @clinician_required
 def referral_follow_up(request: HttpRequest) -> HttpResponse:
-    """Open referrals without news for a while, for the practice's professionals."""
+    """Open referrals without news for a while, for the practice's professionals, a page
+    at a time."""
     actor = Actor.from_request(request)
     with transaction.atomic():
-        waiting = list(referrals_to_follow_up(actor.user.practice_id)[:200])
+        page = worklist_page(request, referrals_to_follow_up(actor.user.practice_id))
+        waiting = list(page.object_list)
         audit_log_many(
             actor=actor,
             action=AuditAction.READ,
@@ -262,17 +268,19 @@ def referral_follow_up(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "consult/referral_follow_up.html",
-        {"referrals": waiting, "days": settings.REFERRAL_FOLLOW_UP_DAYS},
+        {"referrals": waiting, "page": page, "days": settings.REFERRAL_FOLLOW_UP_DAYS},
     )
 
 
 @clinician_required
 def evaluations(request: HttpRequest) -> HttpResponse:
-    """Patients whose plan is due for evaluation: passed, or within two weeks."""
+    """Patients whose plan is due for evaluation (passed, or within two weeks), a page
+    at a time."""
     actor = Actor.from_request(request)
     today = timezone.localdate()
     with transaction.atomic():
-        due = list(evaluations_due(actor.user.practice_id, today=today)[:200])
+        page = worklist_page(request, evaluations_due(actor.user.practice_id, today=today))
+        due = list(page.object_list)
         audit_log_many(
             actor=actor,
             action=AuditAction.READ,
@@ -287,5 +295,11 @@ def evaluations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "consult/evaluations_due.html",
-        {"rows": rows, "days": DUE_WITHIN_DAYS},
+        {"rows": rows, "page": page, "days": DUE_WITHIN_DAYS},
     )
+
+
+def worklist_page(request: HttpRequest, rows: QuerySet[Any]) -> Page:
+    """The page of a practice's worklist that ?pagina= asks for: the first for anything
+    that is not a page number, the last for a number past the end."""
+    return Paginator(rows, WORKLIST_PAGE_SIZE).get_page(request.GET.get("pagina"))

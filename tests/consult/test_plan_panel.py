@@ -220,7 +220,7 @@ def test_autosave_refuses_an_evaluation_date_out_of_range(huisarts_a, consult_4d
 
 
 def test_the_plans_next_evaluation_is_checked_too(huisarts_a, consult_4d):
-    plan = plan_for(consult_4d.patient_id)
+    plan = plan_for(consult_4d)
     client = client_for(huisarts_a)
     response = autosave(client, consult_4d, "plan", plan, next_evaluation_on="0001-01-01")
     assert response.status_code == 422
@@ -412,7 +412,7 @@ def test_a_refused_plan_form_without_javascript_says_why(
         kwargs["goal_id"] = goal.public_id
     if action == "agreement_add":
         data = {f"new-{goal.public_id}-{name}": value for name, value in data.items()}
-    plan = plan_for(consult_4d.patient_id)
+    plan = plan_for(consult_4d)
     before = (plan.goals.count(), Agreement.objects.count(), plan.network.count())
     response = client_for(huisarts_a).post(reverse(action, kwargs=kwargs), data)
     assert response.status_code == 422

@@ -177,6 +177,7 @@ def test_quiet_open_referrals_show_up_for_follow_up(
     settings.REFERRAL_FOLLOW_UP_DAYS = 21
     actor = Actor(user=huisarts_a)
     quiet = referral_create(actor=actor, consult=consult_4d, service=debt_help, goal=debt_goal)
+    assert quiet.practice_id == quiet.plan.practice_id == consult_4d.patient.practice_id
     Referral.objects.filter(pk=quiet.pk).update(
         status_on=timezone.localdate() - datetime.timedelta(days=30)
     )

@@ -203,7 +203,7 @@ def test_workspace_and_steps_run_a_fixed_number_of_queries(
     huisarts_a, consult_4d, django_assert_num_queries
 ):
     actor = Actor(user=huisarts_a)
-    plan_for(consult_4d.patient_id)
+    plan_for(consult_4d)
     client = client_for(huisarts_a)
     pages = [reverse("consult_detail", kwargs={"consult_id": consult_4d.public_id})] + [
         step_url(consult_4d, slug) for slug in ("lichaam", "verbanden", "plan")

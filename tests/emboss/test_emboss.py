@@ -289,9 +289,11 @@ def test_reminders_list_evaluations_due_in_the_practice(huisarts_a, practice_a, 
     today = timezone.localdate()
     for name, days in (("Overdue", -5), ("Soon", 10), ("Later", 30)):
         patient = PatientFactory.create(practice=practice_a, last_name=name)
-        Plan.objects.create(patient=patient, next_evaluation_on=today + timedelta(days=days))
+        Plan.objects.create(
+            patient=patient, practice=practice_a, next_evaluation_on=today + timedelta(days=days)
+        )
     elsewhere = PatientFactory.create(practice=huisarts_b.practice, last_name="Elders")
-    Plan.objects.create(patient=elsewhere, next_evaluation_on=today)
+    Plan.objects.create(patient=elsewhere, practice=huisarts_b.practice, next_evaluation_on=today)
     page = client_for(huisarts_a).get(reverse("evaluations_due")).content.decode()
     assert page.index("Overdue") < page.index("Soon")
     assert "Later" not in page
