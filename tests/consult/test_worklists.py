@@ -108,6 +108,27 @@ def test_one_row_is_said_in_the_singular_and_needs_no_pages(huisarts_a, practice
     assert "Pagina" not in page
 
 
+def test_a_total_in_the_thousands_is_written_the_dutch_way(huisarts_a, practice_a):
+    today = timezone.localdate()
+    patients = Patient.objects.bulk_create(
+        Patient(
+            practice=practice_a,
+            first_name="Anna",
+            last_name=f"Bakker{number}",
+            date_of_birth=datetime.date(1970, 5, 17),
+            his_number=str(number),
+        )
+        for number in range(1001)
+    )
+    Plan.objects.bulk_create(
+        Plan(patient=patient, practice=practice_a, next_evaluation_on=today)
+        for patient in patients
+    )
+    page = client_for(huisarts_a).get(reverse("evaluations_due")).content.decode()
+    assert "1.001 plannen moeten geëvalueerd worden." in page
+    assert "Pagina 1 van 21" in page
+
+
 @pytest.mark.parametrize("asked", ["abc", "0", "-1", "999", "2.5", "%00"])
 def test_a_page_that_does_not_exist_shows_the_nearest(huisarts_a, practice_a, asked):
     due = plans_due(practice_a, 60)
