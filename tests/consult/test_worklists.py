@@ -121,8 +121,7 @@ def test_a_total_in_the_thousands_is_written_the_dutch_way(huisarts_a, practice_
         for number in range(1001)
     )
     Plan.objects.bulk_create(
-        Plan(patient=patient, practice=practice_a, next_evaluation_on=today)
-        for patient in patients
+        Plan(patient=patient, practice=practice_a, next_evaluation_on=today) for patient in patients
     )
     page = client_for(huisarts_a).get(reverse("evaluations_due")).content.decode()
     assert "1.001 plannen moeten geëvalueerd worden." in page
