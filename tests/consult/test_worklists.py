@@ -3,6 +3,7 @@ reachable a page at a time, the total is said, and only the rows shown are audit
 read. Before, both lists stopped at 200 rows without a word about the rest."""
 
 import datetime
+import itertools
 import re
 
 import pytest
@@ -15,7 +16,6 @@ from consult.selectors.evaluations import evaluations_due
 from consult.services.referrals import referrals_to_follow_up
 from consult.views.patients import WORKLIST_PAGE_SIZE
 from tests.conftest import client_for
-from tests.factories import PatientFactory
 from tests.query_plans import rows_read_from_table
 from tests.sociale_kaart.conftest import make_service
 
@@ -28,41 +28,64 @@ def patient_ids_on(page: str) -> list[str]:
     return ROW.findall(page)
 
 
-def plans_due(practice, count: int) -> set[str]:
-    """`count` plans due on the same day, of patients with the same surname: only the
-    tie-breaker keeps the pages apart."""
-    today = timezone.localdate()
-    patients = [PatientFactory.create(practice=practice, last_name="Bakker") for _ in range(count)]
-    Plan.objects.bulk_create(
-        Plan(
-            patient=patient,
+HIS_NUMBERS = itertools.count(1)
+
+
+def patients_with_plans(
+    practice, count: int, *, evaluation_on=None, last_name: str | None = None
+) -> list[Plan]:
+    """`count` patients of the practice, each with a plan (evaluated on `evaluation_on`),
+    made in two statements; surnames Achternaam0, 1, ... unless `last_name` is given."""
+    patients = Patient.objects.bulk_create(
+        Patient(
             practice=practice,
-            next_evaluation_on=today - datetime.timedelta(days=3),
+            first_name="Voornaam",
+            last_name=last_name or f"Achternaam{number}",
+            date_of_birth=datetime.date(1970, 5, 17),
+            his_number=str(next(HIS_NUMBERS)),
         )
+        for number in range(count)
+    )
+    return Plan.objects.bulk_create(
+        Plan(patient=patient, practice=practice, next_evaluation_on=evaluation_on)
         for patient in patients
     )
-    return {str(patient.public_id) for patient in patients}
 
 
-def quiet_referrals(practice, user, count: int) -> set[str]:
-    service = make_service(practice.own_map, name="Schuldhulp Zonnedal")
-    quiet_since = timezone.localdate() - datetime.timedelta(days=60)
-    patients = [PatientFactory.create(practice=practice) for _ in range(count)]
-    plans = Plan.objects.bulk_create(
-        Plan(patient=patient, practice=practice) for patient in patients
-    )
+def referrals_for(plans: list[Plan], user, *, status: str) -> None:
+    """A referral for each plan, its last news 60 days ago."""
+    practice = plans[0].practice
+    service = make_service(practice.own_map, name=f"Schuldhulp {next(HIS_NUMBERS)}")
     Referral.objects.bulk_create(
         Referral(
             plan=plan,
             practice=practice,
             service=service,
-            status=ReferralStatus.REFERRED,
-            status_on=quiet_since,
+            status=status,
+            status_on=timezone.localdate() - datetime.timedelta(days=60),
             created_by=user,
         )
         for plan in plans
     )
-    return {str(patient.public_id) for patient in patients}
+
+
+def public_ids(plans: list[Plan]) -> set[str]:
+    return {str(plan.patient.public_id) for plan in plans}
+
+
+def plans_due(practice, count: int) -> set[str]:
+    """`count` plans due on the same day, of patients with the same surname: only the
+    tie-breaker keeps the pages apart."""
+    due_on = timezone.localdate() - datetime.timedelta(days=3)
+    return public_ids(
+        patients_with_plans(practice, count, evaluation_on=due_on, last_name="Bakker")
+    )
+
+
+def quiet_referrals(practice, user, count: int) -> set[str]:
+    plans = patients_with_plans(practice, count)
+    referrals_for(plans, user, status=ReferralStatus.REFERRED)
+    return public_ids(plans)
 
 
 def read_all_pages(client, url: str) -> tuple[list[str], list[str]]:
@@ -109,20 +132,7 @@ def test_one_row_is_said_in_the_singular_and_needs_no_pages(huisarts_a, practice
 
 
 def test_a_total_in_the_thousands_is_written_the_dutch_way(huisarts_a, practice_a):
-    today = timezone.localdate()
-    patients = Patient.objects.bulk_create(
-        Patient(
-            practice=practice_a,
-            first_name="Anna",
-            last_name=f"Bakker{number}",
-            date_of_birth=datetime.date(1970, 5, 17),
-            his_number=str(number),
-        )
-        for number in range(1001)
-    )
-    Plan.objects.bulk_create(
-        Plan(patient=patient, practice=practice_a, next_evaluation_on=today) for patient in patients
-    )
+    patients_with_plans(practice_a, 1001, evaluation_on=timezone.localdate())
     page = client_for(huisarts_a).get(reverse("evaluations_due")).content.decode()
     assert "1.001 plannen moeten geëvalueerd worden." in page
     assert "Pagina 1 van 21" in page
@@ -165,34 +175,10 @@ ELSEWHERE = 5_000  # another practice's plans not due, with closed referrals
 
 
 def many(practice, user, count: int, *, due: bool, open_: bool) -> None:
-    today = timezone.localdate()
-    patients = Patient.objects.bulk_create(
-        Patient(
-            practice=practice,
-            first_name="Voornaam",
-            last_name=f"Achternaam{number}",
-            date_of_birth=datetime.date(1970, 5, 17),
-            his_number=f"{'due' if due else 'later'}{number}",
-        )
-        for number in range(count)
-    )
-    evaluation = today + datetime.timedelta(days=-3 if due else 90)
-    plans = Plan.objects.bulk_create(
-        Plan(patient=patient, practice=practice, next_evaluation_on=evaluation)
-        for patient in patients
-    )
-    service = make_service(practice.own_map, name=f"Dienst {count} {due}")
-    Referral.objects.bulk_create(
-        Referral(
-            plan=plan,
-            practice=practice,
-            service=service,
-            status=ReferralStatus.REFERRED if open_ else ReferralStatus.FINISHED,
-            status_on=today - datetime.timedelta(days=60),
-            created_by=user,
-        )
-        for plan in plans
-    )
+    evaluation_on = timezone.localdate() + datetime.timedelta(days=-3 if due else 90)
+    plans = patients_with_plans(practice, count, evaluation_on=evaluation_on)
+    status = ReferralStatus.REFERRED if open_ else ReferralStatus.FINISHED
+    referrals_for(plans, user, status=status)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plans are PostgreSQL's")
