@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.urls import URLPattern, URLResolver
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -325,7 +326,7 @@ class EmbossModel(ConversationModel):
                 summaries[consult.pk] = _(
                     "Cycle %(number)d: %(reached)d of %(total)d goals reached"
                 ) % {"number": consult.session_number, "reached": reached, "total": len(evaluated)}
-                points.append(SeriesPoint(on=consult.started_at.date(), value=reached))
+                points.append(SeriesPoint(on=timezone.localdate(consult.started_at), value=reached))
             else:
                 summaries[consult.pk] = _("Cycle %(number)d: %(steps)s") % {
                     "number": consult.session_number,

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import URLPattern, URLResolver
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -304,7 +305,7 @@ class KopModel(ConversationModel):
         by_consult: dict[int, list[Complaint]] = defaultdict(list)
         for complaint in complaints:
             by_consult[complaint.consult_id].append(complaint)
-        started = {consult.pk: consult.started_at.date() for consult in consults}
+        started = {consult.pk: timezone.localdate(consult.started_at) for consult in consults}
         lines: dict[Any, list[SeriesPoint]] = defaultdict(list)
         labels: dict[Any, str] = {}
         for complaint in sorted(complaints, key=lambda c: started[c.consult_id]):

@@ -82,7 +82,7 @@ def _web_consult(
     for step in ("introductie", "scores", "gesprek"):
         step_complete(actor=actor, consult=consult, step_slug=step)
     when = timezone.now() - timedelta(days=days_ago)
-    Web.objects.filter(pk=web.pk).update(filled_on=when.date())
+    Web.objects.filter(pk=web.pk).update(filled_on=timezone.localdate(when))
     Consult.objects.filter(pk=consult.pk).update(
         started_at=when, finished_at=when if finished else None, status="finished"
     )

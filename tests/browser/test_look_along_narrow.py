@@ -1,5 +1,5 @@
-"""The look-along view in its own calm frame, and the workspace on narrower screens
-(a tablet beside the patient)."""
+"""The look-along view in its own calm frame, and the workspace and the patient page on
+narrower screens (a tablet beside the patient)."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -56,3 +56,27 @@ def test_the_step_list_never_lies_over_the_step_while_scrolling(
         )
         assert overlap <= 0, f"the step list covers the step by {overlap:.0f} px at {scroll}"
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", [1366, 768])
+def test_the_copy_periods_labels_stay_beside_their_date_fields(
+    page: Page, live_server, huisarts_a, consult_4d, width
+):
+    """“Tot en met” broke over two lines at 768 px, half of it beside the first field."""
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, huisarts_a)
+    page.goto(f"/patienten/{consult_4d.patient.public_id}/")
+    for field in ("copy-from", "copy-to"):
+        label = page.locator(f"label[for={field}]")
+        expect(label).to_be_visible()
+        label_box, field_box = label.bounding_box(), page.locator(f"#{field}").bounding_box()
+        assert label_box
+        assert field_box
+        assert label_box["height"] < 1.5 * page.evaluate(
+            "parseFloat(getComputedStyle(document.body).lineHeight)"
+        ), f"{field}: its label wraps"
+        middle = label_box["y"] + label_box["height"] / 2
+        assert field_box["y"] < middle < field_box["y"] + field_box["height"], (
+            f"{field}: its label is not beside it"
+        )
+        assert label_box["x"] < field_box["x"]

@@ -5,7 +5,7 @@ import json
 import re
 import subprocess
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -321,3 +321,22 @@ def test_the_outcome_in_words_counts_before_the_score():
     assert GoalEvaluation(score=0).reached is True
     assert GoalEvaluation(score=-1).reached is False
     assert GoalEvaluation().reached is False
+
+
+def test_goals_reached_are_dated_on_the_day_of_the_practice(cycle, poh_s, patient_a):
+    """A cycle started at half past midnight in the Netherlands (23:30 UTC) belongs to
+    the new day, as the list of cycles above the chart says."""
+    actor = Actor(user=poh_s)
+    goal = goal_add(actor=actor, consult=cycle, text="Elke dag wandelen")
+    evaluation = services.evaluation_of(cycle, goal)
+    evaluation.outcome = "bereikt"
+    evaluation.save()
+    Consult.objects.filter(pk=cycle.pk).update(started_at=datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
+    page = (
+        client_for(poh_s)
+        .get(reverse("patient_detail", kwargs={"patient_id": patient_a.public_id}))
+        .content.decode()
+    )
+    assert "02-03-2026 00:30" in page
+    assert "Doelen bereikt: 1 (02-03-2026)" in page
+    assert "01-03-2026" not in page

@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -412,3 +413,17 @@ def test_step_done_needs_no_risk_for_the_schema_step(kop, poh_a):
     step_complete(actor=Actor(user=poh_a), consult=kop, step_slug="schema")
     kop.refresh_from_db()
     assert kop.completed_steps == ["schema"]
+
+
+def test_the_severity_over_time_is_dated_on_the_day_of_the_practice(schema, poh_a, patient_a):
+    """A session started at half past midnight in the Netherlands (23:30 UTC) belongs to
+    the new day, as the list of sessions above the chart says."""
+    Consult.objects.filter(pk=schema.pk).update(started_at=datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
+    patient_page = (
+        client_for(poh_a)
+        .get(reverse("patient_detail", kwargs={"patient_id": patient_a.public_id}))
+        .content.decode()
+    )
+    assert "02-03-2026 00:30" in patient_page
+    assert "Slecht slapen: 7 (02-03-2026)" in patient_page
+    assert "01-03-2026" not in patient_page
