@@ -72,11 +72,29 @@ def test_the_copy_periods_labels_stay_beside_their_date_fields(
         label_box, field_box = label.bounding_box(), page.locator(f"#{field}").bounding_box()
         assert label_box
         assert field_box
-        assert label_box["height"] < 1.5 * page.evaluate(
-            "parseFloat(getComputedStyle(document.body).lineHeight)"
-        ), f"{field}: its label wraps"
+        assert on_one_line(page, label_box), f"{field}: its label wraps"
         middle = label_box["y"] + label_box["height"] / 2
         assert field_box["y"] < middle < field_box["y"] + field_box["height"], (
             f"{field}: its label is not beside it"
         )
         assert label_box["x"] < field_box["x"]
+
+
+def test_a_consults_date_and_time_stay_on_one_line_on_a_tablet(
+    page: Page, live_server, huisarts_a, consult_4d
+):
+    """The list of conversations broke “07-12-2026 00:10” over three lines at 768 px."""
+    page.set_viewport_size({"width": 768, "height": 900})
+    log_in(page, huisarts_a)
+    page.goto(f"/patienten/{consult_4d.patient.public_id}/")
+    started = page.locator(f"td.when a[href='/consulten/{consult_4d.public_id}/']")
+    expect(started).to_be_visible()
+    box = started.bounding_box()
+    assert box
+    assert on_one_line(page, box), "the date of the conversation wraps"
+
+
+def on_one_line(page: Page, box: dict) -> bool:
+    return box["height"] < 1.5 * page.evaluate(
+        "parseFloat(getComputedStyle(document.body).lineHeight)"
+    )
