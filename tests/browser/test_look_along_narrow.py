@@ -2,7 +2,7 @@
 narrower screens (a tablet beside the patient)."""
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from consult.access import Actor
 from models_4d.services import entry_add
@@ -72,7 +72,7 @@ def test_the_copy_periods_labels_stay_beside_their_date_fields(
         label_box, field_box = label.bounding_box(), page.locator(f"#{field}").bounding_box()
         assert label_box
         assert field_box
-        assert on_one_line(page, label_box), f"{field}: its label wraps"
+        assert on_one_line(label), f"{field}: its label wraps"
         middle = label_box["y"] + label_box["height"] / 2
         assert field_box["y"] < middle < field_box["y"] + field_box["height"], (
             f"{field}: its label is not beside it"
@@ -89,12 +89,33 @@ def test_a_consults_date_and_time_stay_on_one_line_on_a_tablet(
     page.goto(f"/patienten/{consult_4d.patient.public_id}/")
     started = page.locator(f"td.when a[href='/consulten/{consult_4d.public_id}/']")
     expect(started).to_be_visible()
-    box = started.bounding_box()
-    assert box
-    assert on_one_line(page, box), "the date of the conversation wraps"
+    assert on_one_line(started), "the date of the conversation wraps"
 
 
-def on_one_line(page: Page, box: dict) -> bool:
-    return box["height"] < 1.5 * page.evaluate(
-        "parseFloat(getComputedStyle(document.body).lineHeight)"
+def test_the_kaarts_title_and_buttons_keep_their_words_together_on_a_tablet(
+    page: Page, live_server, manager_a
+):
+    """At 768 px “Sociale kaart” and each of the manager's four buttons broke in two."""
+    page.set_viewport_size({"width": 768, "height": 900})
+    log_in(page, manager_a)
+    page.goto("/sociale-kaart/")
+    head = page.locator(".page-head")
+    expect(head.locator(".button")).to_have_count(4)
+    for part in [head.locator("h1"), *head.locator(".button").all()]:
+        box = part.bounding_box()
+        assert box
+        assert on_one_line(part), f"{part.inner_text()!r} wraps"
+        assert box["x"] + box["width"] <= 768, f"{part.inner_text()!r} runs off the screen"
+
+
+def on_one_line(part: Locator) -> bool:
+    """Whether the words of this element stand on one line: the box of its text is less
+    than one and a half of its lines high."""
+    return part.evaluate(
+        """element => {
+            const words = document.createRange();
+            words.selectNodeContents(element);
+            const line = parseFloat(getComputedStyle(element).lineHeight);
+            return words.getBoundingClientRect().height < 1.5 * line;
+        }"""
     )
