@@ -1,6 +1,6 @@
 """What the browser journeys of the conversation models share: paths, waiting for an
-autosave, the save state beside a field, reading a printed PDF, and where the
-screenshots for review go."""
+autosave, the save state beside a field, ticks beside their words on the patient's
+phone, reading a printed PDF, and where the screenshots for review go."""
 
 import re
 import subprocess
@@ -44,6 +44,21 @@ def status_beside(field: Locator) -> Locator:
         "xpath=ancestor::form[contains(@class,'autosave')]"
         "/following-sibling::div[contains(@class,'save-line')][1]//*[@role='status']"
     )
+
+
+def expect_ticks_before_their_words(page: Page) -> None:
+    """Every tick box on a patient's screen stands on the left of its words, on their
+    line, as on a paper form (not alone under its words like a new question)."""
+    for tick in page.locator("input[type=checkbox]").all():
+        box = tick.bounding_box()
+        words = page.locator(f"label[for={tick.get_attribute('id')}]").bounding_box()
+        assert box
+        assert words
+        assert box["x"] + box["width"] <= words["x"], f"a tick after its words on {page.url}"
+        middle = box["y"] + box["height"] / 2
+        assert words["y"] < middle < words["y"] + words["height"], (
+            f"a tick not beside its words on {page.url}"
+        )
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -35,6 +35,7 @@ from tests.browser.journeys import (
     SHOTS,
     autosave,
     consult_path,
+    expect_ticks_before_their_words,
     patient_path,
     pdf_text,
     status_beside,
@@ -430,6 +431,7 @@ def test_a_whole_cycle_from_the_card_to_cycle_two(
 def expect_home_screen(page: Page, patient: Patient, name: str) -> None:
     """A screen the patient sees: no name or number of theirs, large type, fits the
     phone; a screenshot for review."""
+    expect_ticks_before_their_words(page)
     html = page.content()
     for identifying in (patient.first_name, patient.last_name, patient.his_number):
         assert identifying not in html, f"{identifying!r} is on the patient's page {page.url}"

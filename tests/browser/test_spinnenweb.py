@@ -23,7 +23,13 @@ from spinnenweb import services
 from spinnenweb.chart import CX, CY, RADIUS
 from spinnenweb.models import Web, WebSheet, WebSource
 from tests.browser.conftest import log_in, wait_until
-from tests.browser.journeys import PHONE, SAVED, SHOTS, patient_path
+from tests.browser.journeys import (
+    PHONE,
+    SAVED,
+    SHOTS,
+    expect_ticks_before_their_words,
+    patient_path,
+)
 from tests.factories import ConsentFactory, PatientFactory
 
 pytestmark = pytest.mark.browser
@@ -339,6 +345,7 @@ HOME_WORDS = "Ik zie bijna niemand meer"
 def expect_patient_page(page: Page, patient: Patient, name: str) -> None:
     """Any page the patient sees: no name or number of theirs, large type, fits the
     phone's width, big score buttons; a screenshot for review."""
+    expect_ticks_before_their_words(page)
     html = page.content()
     for identifying in (patient.first_name, patient.last_name, patient.his_number):
         assert identifying not in html, f"{identifying!r} is on the patient's page {page.url}"
