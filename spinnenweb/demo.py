@@ -61,6 +61,8 @@ def seed_spinnenweb_case(*, patients: Mapping[str, Patient], staff: Mapping[str,
         completed_at=timezone.now() - timedelta(days=1),
         answers={key: {"score": s, "talk": t, "words": w} for key, (s, t, w) in AT_HOME.items()},
     )
+    # Made four days ago (it runs 14 days), filled in yesterday evening.
+    PatientLink.objects.filter(pk=link.pk).update(created_at=timezone.now() - timedelta(days=4))
     home = services.web_from_home(link=link)
     Web.objects.filter(pk=home.pk).update(filled_on=timezone.localdate() - timedelta(days=1))
 

@@ -267,3 +267,9 @@ def test_the_demo_has_two_webs_months_apart_and_one_from_home():
     home = Web.objects.get(source=WebSource.HOME)
     assert home.consult_id is None
     assert home.patient_id == together[0].patient_id
+    # Dated as the patient page shows them: a web on its consult's day in the
+    # Netherlands, the link made days before the patient sent it.
+    for web in together:
+        assert web.filled_on == timezone.localdate(web.consult.started_at)
+    link = PatientLink.objects.get(patient_id=home.patient_id)
+    assert link.created_at.date() < link.completed_at.date()
