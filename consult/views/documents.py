@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,10 +119,11 @@ def patient_copy(request: HttpRequest, patient_id: UUID, fmt: str) -> HttpRespon
     try:
         since, until = _period(request.GET.get("van", ""), request.GET.get("tot", ""))
     except ValueError:
-        return HttpResponseBadRequest(
-            _("This period is not right: give dates as yyyy-mm-dd, the start before the end."),
-            content_type="text/plain; charset=utf-8",
+        # Back to the patient page, where the period was chosen, with the reason on it.
+        messages.error(
+            request, _("This period is not right: choose two dates, the start before the end.")
         )
+        return redirect("patient_detail", patient_id=patient_id)
     actor = Actor.from_request(request)
     patient = get_patient_for(actor, patient_id, tried=AuditAction.EXPORT)
     today = timezone.localdate()

@@ -119,6 +119,10 @@ def test_the_access_list_is_grouped_by_month_and_can_be_limited_to_a_period(
 @pytest.mark.parametrize("query", [{"van": "gisteren"}, {"van": "2026-05-02", "tot": "2026-05-01"}])
 def test_a_wrong_period_is_said_plainly(huisarts_a, recorded, query):
     url = reverse("patient_copy", kwargs={"patient_id": recorded.public_id, "fmt": "pdf"})
-    response = client_for(huisarts_a).get(url, query)
-    assert response.status_code == 400
-    assert "periode" in response.content.decode()
+    response = client_for(huisarts_a).get(url, query, follow=True)
+    assert response.redirect_chain == [
+        (reverse("patient_detail", kwargs={"patient_id": recorded.public_id}), 302)
+    ]
+    page = response.content.decode()
+    assert "Deze periode klopt niet: kies twee datums, het begin vóór het einde." in page
+    assert "message-error" in page
