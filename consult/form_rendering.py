@@ -21,6 +21,11 @@ from django.utils.safestring import SafeString, mark_safe
 
 type Writer = Callable[[Mapping[str, Any]], str]
 
+# The field group of a tick box: the box before its words, as on a paper form (Django's
+# own puts the words above a lone box). Given as template_name to a BooleanField. It
+# lives in the app's templates, where the form renderer's own engine looks.
+CHECK_FIELD = "consult/forms/check_field.html"
+
 
 def _text(value: Any) -> str:
     """What `{{ value }}` prints: localised, escaped unless marked safe."""

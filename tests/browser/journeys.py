@@ -1,6 +1,6 @@
 """What the browser journeys of the conversation models share: paths, waiting for an
-autosave, the save state beside a field, ticks beside their words on the patient's
-phone, reading a printed PDF, and where the screenshots for review go."""
+autosave, the save state beside a field, tick boxes beside their words, reading a
+printed PDF, and where the screenshots for review go."""
 
 import re
 import subprocess
@@ -46,10 +46,12 @@ def status_beside(field: Locator) -> Locator:
     )
 
 
-def expect_ticks_before_their_words(page: Page) -> None:
-    """Every tick box on a patient's screen stands on the left of its words, on their
-    line, as on a paper form (not alone under its words like a new question)."""
-    for tick in page.locator("input[type=checkbox]").all():
+def expect_ticks_before_their_words(page: Page, *, at_least: int = 0) -> None:
+    """Every tick box on the page stands on the left of its words, on their line, as on
+    a paper form (not alone under its words like a new question)."""
+    ticks = page.locator("main input[type=checkbox]:visible").all()
+    assert len(ticks) >= at_least, f"{len(ticks)} tick boxes on {page.url}"
+    for tick in ticks:
         box = tick.bounding_box()
         words = page.locator(f"label[for={tick.get_attribute('id')}]").bounding_box()
         assert box

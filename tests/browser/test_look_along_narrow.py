@@ -7,6 +7,7 @@ from playwright.sync_api import Locator, Page, expect
 from consult.access import Actor
 from models_4d.services import entry_add
 from tests.browser.conftest import log_in
+from tests.browser.journeys import expect_ticks_before_their_words
 
 pytestmark = pytest.mark.browser
 
@@ -106,6 +107,18 @@ def test_the_kaarts_title_and_buttons_keep_their_words_together_on_a_tablet(
         assert box
         assert on_one_line(part), f"{part.inner_text()!r} wraps"
         assert box["x"] + box["width"] <= 768, f"{part.inner_text()!r} runs off the screen"
+
+
+def test_the_account_pages_ticks_stand_before_their_words(
+    page: Page, live_server, beheerder_a, poh_a
+):
+    """Active, two-step verification again, reviews the audit trail: each box on the
+    left of its words, its explanation under them (it stood alone under the words)."""
+    page.set_viewport_size({"width": 768, "height": 900})
+    log_in(page, beheerder_a)
+    page.goto(f"/beheer/gebruikers/{poh_a.public_id}/")
+    expect(page.get_by_role("checkbox", name="Actief")).to_be_checked()
+    expect_ticks_before_their_words(page, at_least=3)
 
 
 def on_one_line(part: Locator) -> bool:

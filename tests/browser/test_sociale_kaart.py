@@ -15,6 +15,7 @@ from playwright.sync_api import Locator, Page, expect
 from consult.models import Referral, ReferralStatus
 from sociale_kaart.models import Service, ServiceRevision
 from tests.browser.conftest import SOFT_TIMEOUT, log_in
+from tests.browser.journeys import expect_ticks_before_their_words
 from tests.sociale_kaart.conftest import make_service
 
 pytestmark = pytest.mark.browser
@@ -186,6 +187,7 @@ def test_manager_adds_edits_and_deactivates_a_service(
     expect(result_link(page, SPORT)).to_be_visible()
     expect(result_link(page, name)).to_have_count(0)
     # ...unless the keeper asks for inactive services too.
+    expect_ticks_before_their_words(page, at_least=1)
     main.get_by_label("Ook niet-actieve diensten tonen").check()
     inactive_row = result_row(page, name)
     expect(inactive_row).to_be_visible()
