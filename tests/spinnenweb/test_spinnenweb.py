@@ -270,6 +270,8 @@ def test_the_demo_has_two_webs_months_apart_and_one_from_home():
     # Dated as the patient page shows them: a web on its consult's day in the
     # Netherlands, the link made days before the patient sent it.
     for web in together:
+        assert web.consult
         assert web.filled_on == timezone.localdate(web.consult.started_at)
     link = PatientLink.objects.get(patient_id=home.patient_id)
+    assert link.completed_at
     assert link.created_at.date() < link.completed_at.date()
