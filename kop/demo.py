@@ -60,10 +60,27 @@ def seed_kop_case(*, patients: Mapping[str, Patient], staff: Mapping[str, User])
     sheet.who_to_call = "Mijn dochter; de praktijk (POH-GGZ) op werkdagen."
     sheet.session_notes = "Terugvalpreventie besproken; afbouwen naar één keer per maand."
     sheet.save()
-    for weeks_ago, consult in ((4, first), (2, second), (0, third)):
-        Consult.objects.filter(pk=consult.pk).update(
-            started_at=timezone.now() - timedelta(weeks=weeks_ago)
+    _date_as_it_happened(first, second, third)
+
+
+def _date_as_it_happened(first: Consult, second: Consult, third: Consult) -> None:
+    """A fortnight between sessions of 50 minutes; the risk recorded half-way (the
+    third session carries the second's), the flag raised in the first and closed in
+    the second. Seeded all at once, they would otherwise all say today."""
+    now = timezone.now()
+    starts = {first.pk: now - timedelta(weeks=4), second.pk: now - timedelta(weeks=2)}
+    for consult_id, start in starts.items():
+        Consult.objects.filter(pk=consult_id).update(
+            started_at=start, finished_at=start + timedelta(minutes=50)
         )
+    Consult.objects.filter(pk=third.pk).update(started_at=now)
+    recorded = {consult_id: start + timedelta(minutes=25) for consult_id, start in starts.items()}
+    recorded[third.pk] = recorded[second.pk]
+    for consult_id, at in recorded.items():
+        KopSheet.objects.filter(consult_id=consult_id).update(risk_recorded_at=at)
+    PatientFlag.objects.filter(patient_id=first.patient_id, source_key=services.RISK_FLAG).update(
+        raised_at=recorded[first.pk], closed_at=recorded[second.pk]
+    )
 
 
 def _first_session(patient: Patient, actor: Actor) -> Consult:

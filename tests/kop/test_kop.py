@@ -407,6 +407,23 @@ def test_the_demo_has_the_articles_case_over_three_sessions():
     assert flag.closed_at is not None
     assert flag.close_reason
     assert KopSheet.objects.get(consult=sessions[2]).warning_signs
+    # Dated as it happened, not all today: each session finished on its own day, the
+    # risk recorded and the flag raised in the first, closed in the second.
+    first, second, third = sessions
+    assert first.finished_at
+    assert second.finished_at
+    assert first.started_at < first.finished_at < second.started_at < second.finished_at
+    assert second.finished_at < third.started_at
+    assert third.finished_at is None
+    risk = [KopSheet.objects.get(consult=s).risk_recorded_at for s in sessions]
+    first_risk, second_risk, third_risk = risk
+    assert first_risk
+    assert second_risk
+    assert first.started_at < first_risk < first.finished_at
+    assert second.started_at < second_risk < second.finished_at
+    assert third_risk == second_risk
+    assert flag.raised_at == first_risk
+    assert flag.closed_at == second_risk
 
 
 def test_step_done_needs_no_risk_for_the_schema_step(kop, poh_a):
