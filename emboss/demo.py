@@ -14,7 +14,7 @@ from consult.conversation_api import (
     step_complete,
     teach_back_record,
 )
-from consult.models import Consult, Patient, Plan, User
+from consult.models import Consult, Patient, Plan, TeachBack, User
 from emboss import services
 from emboss.models import CardMark
 
@@ -98,6 +98,8 @@ def seed_emboss_case(*, patients: Mapping[str, Patient], staff: Mapping[str, Use
     step_complete(actor=actor, consult=second, step_slug="voorbereiden")
     year_ago = timezone.now() - timedelta(days=380)
     Consult.objects.filter(pk=first.pk).update(started_at=year_ago, finished_at=year_ago)
+    # The plan was told back in that first conversation, not today.
+    TeachBack.objects.filter(consult=first).update(done_at=year_ago)
     Plan.objects.filter(patient=patient).update(
         next_evaluation_on=timezone.localdate() + timedelta(days=10)
     )

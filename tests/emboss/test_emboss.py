@@ -312,7 +312,8 @@ def test_the_demo_has_a_finished_cycle_and_a_second_under_way():
     assert cycles[1].finished_at is None
     assert GoalEvaluation.objects.filter(consult=cycles[0]).count() == 2
     assert Goal.objects.filter(reached_on__isnull=False).count() == 1
-    assert TeachBack.objects.filter(consult=cycles[0]).exists()
+    teach_back = TeachBack.objects.get(consult=cycles[0])
+    assert teach_back.done_at == cycles[0].started_at, "told back a year ago, in that cycle"
 
 
 def test_the_outcome_in_words_counts_before_the_score():
