@@ -1,0 +1,86 @@
+"""Pages that must read well on a tablet beside the patient (768 px) as on a desktop
+(1366 px): labels beside their fields, dates and button words not broken over lines,
+tick boxes before their words."""
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.conftest import log_in
+from tests.browser.journeys import expect_ticks_before_their_words
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("width", [1366, 768])
+def test_the_copy_periods_labels_stay_beside_their_date_fields(
+    page: Page, live_server, huisarts_a, consult_4d, width
+):
+    """“Tot en met” broke over two lines at 768 px, half of it beside the first field."""
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, huisarts_a)
+    page.goto(f"/patienten/{consult_4d.patient.public_id}/")
+    for field in ("copy-from", "copy-to"):
+        label = page.locator(f"label[for={field}]")
+        expect(label).to_be_visible()
+        label_box, field_box = label.bounding_box(), page.locator(f"#{field}").bounding_box()
+        assert label_box
+        assert field_box
+        assert on_one_line(label), f"{field}: its label wraps"
+        middle = label_box["y"] + label_box["height"] / 2
+        assert field_box["y"] < middle < field_box["y"] + field_box["height"], (
+            f"{field}: its label is not beside it"
+        )
+        assert label_box["x"] < field_box["x"]
+
+
+def test_a_consults_date_and_time_stay_on_one_line_on_a_tablet(
+    page: Page, live_server, huisarts_a, consult_4d
+):
+    """The list of conversations broke “07-12-2026 00:10” over three lines at 768 px."""
+    page.set_viewport_size({"width": 768, "height": 900})
+    log_in(page, huisarts_a)
+    page.goto(f"/patienten/{consult_4d.patient.public_id}/")
+    started = page.locator(f"td.when a[href='/consulten/{consult_4d.public_id}/']")
+    expect(started).to_be_visible()
+    assert on_one_line(started), "the date of the conversation wraps"
+
+
+def test_the_kaarts_title_and_buttons_keep_their_words_together_on_a_tablet(
+    page: Page, live_server, manager_a
+):
+    """At 768 px “Sociale kaart” and each of the manager's four buttons broke in two."""
+    page.set_viewport_size({"width": 768, "height": 900})
+    log_in(page, manager_a)
+    page.goto("/sociale-kaart/")
+    head = page.locator(".page-head")
+    expect(head.locator(".button")).to_have_count(4)
+    for part in [head.locator("h1"), *head.locator(".button").all()]:
+        box = part.bounding_box()
+        assert box
+        assert on_one_line(part), f"{part.inner_text()!r} wraps"
+        assert box["x"] + box["width"] <= 768, f"{part.inner_text()!r} runs off the screen"
+
+
+def test_the_account_pages_ticks_stand_before_their_words(
+    page: Page, live_server, beheerder_a, poh_a
+):
+    """Active, two-step verification again, reviews the audit trail: each box on the
+    left of its words, its explanation under them (it stood alone under the words)."""
+    page.set_viewport_size({"width": 768, "height": 900})
+    log_in(page, beheerder_a)
+    page.goto(f"/beheer/gebruikers/{poh_a.public_id}/")
+    expect(page.get_by_role("checkbox", name="Actief")).to_be_checked()
+    expect_ticks_before_their_words(page, at_least=3)
+
+
+def on_one_line(part: Locator) -> bool:
+    """Whether the words of this element stand on one line: the box of its text is less
+    than one and a half of its lines high."""
+    return part.evaluate(
+        """element => {
+            const words = document.createRange();
+            words.selectNodeContents(element);
+            const line = parseFloat(getComputedStyle(element).lineHeight);
+            return words.getBoundingClientRect().height < 1.5 * line;
+        }"""
+    )
