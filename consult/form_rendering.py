@@ -12,19 +12,18 @@ ways and fails on any difference."""
 
 from collections.abc import Callable, Mapping
 from html import escape
+from pathlib import Path
 from typing import Any
 
+from django.forms import renderers
 from django.forms.renderers import DjangoTemplates
+from django.template import engines
 from django.utils.formats import localize
+from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 type Writer = Callable[[Mapping[str, Any]], str]
-
-# The field group of a tick box: the box before its words, as on a paper form (Django's
-# own puts the words above a lone box). Given as template_name to a BooleanField. It
-# lives in the app's templates, where the form renderer's own engine looks.
-CHECK_FIELD = "consult/forms/check_field.html"
 
 
 def _text(value: Any) -> str:
@@ -186,7 +185,25 @@ _WRITERS: dict[str, Writer] = {
 }
 
 
-class PythonFieldRenderer(DjangoTemplates):
+class ProjectFormTemplates(DjangoTemplates):
+    """Django's form renderer, whose engine also reads the project's template folder: a
+    field template of the project's own (templates/components/check_field.html, the
+    tick box before its words) is found there."""
+
+    @cached_property
+    def engine(self) -> Any:
+        project_dirs = engines["django"].dirs
+        return self.backend(
+            {
+                "APP_DIRS": True,
+                "DIRS": [Path(renderers.__file__).parent / "templates", *project_dirs],
+                "NAME": "djangoforms",
+                "OPTIONS": {},
+            }
+        )
+
+
+class PythonFieldRenderer(ProjectFormTemplates):
     """FORM_RENDERER: Django's templates, with the field-level ones written in Python."""
 
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:

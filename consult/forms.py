@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from account_security.lockout import lockout_error, login_succeeded, password_failed
 from consult.access import Actor, client_address
 from consult.audit import Visitor
-from consult.form_rendering import CHECK_FIELD
 from consult.models import CLINICAL_ROLES, Patient, Practice, Role, User
 from consult.registry import conversation_models
 from sociale_kaart.validators import normalise_phone, normalise_postcode
@@ -203,13 +202,13 @@ class UserUpdateForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=120)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     is_active = forms.BooleanField(
-        template_name=CHECK_FIELD,
+        template_name="components/check_field.html",
         label=_("Active"),
         required=False,
         help_text=_("A deactivated account can no longer log in. Its history is kept."),
     )
     reset_two_factor = forms.BooleanField(
-        template_name=CHECK_FIELD,
+        template_name="components/check_field.html",
         label=_("Set up two-step verification again"),
         required=False,
         help_text=_(
@@ -218,7 +217,7 @@ class UserUpdateForm(forms.Form):
         ),
     )
     reviews_audit = forms.BooleanField(
-        template_name=CHECK_FIELD,
+        template_name="components/check_field.html",
         label=_("Reviews the audit trail"),
         required=False,
         help_text=_(

@@ -3,7 +3,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consult.form_rendering import CHECK_FIELD
 from sociale_kaart.csv_io.columns import MAX_AGE
 from sociale_kaart.models import Costs, Referral, Service, ServiceMap, Theme
 from sociale_kaart.themes import ThemeSlug
@@ -155,7 +154,9 @@ class SearchForm(forms.Form):
     costs = forms.ChoiceField(label=_("Costs"), required=False)
     referral = forms.ChoiceField(label=_("Referral"), required=False)
     inactive = forms.BooleanField(
-        label=_("Also show inactive services"), required=False, template_name=CHECK_FIELD
+        label=_("Also show inactive services"),
+        required=False,
+        template_name="components/check_field.html",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -19,7 +19,7 @@ from tests.security.world import World, rolled_back
 
 pytestmark = pytest.mark.django_db
 
-TEMPLATE_RENDERER = "django.forms.renderers.DjangoTemplates"
+TEMPLATE_RENDERER = "consult.form_rendering.ProjectFormTemplates"
 PYTHON_RENDERER = "consult.form_rendering.PythonFieldRenderer"
 TOKENS = re.compile(
     r'(name="csrfmiddlewaretoken" value=")[^"]*|("X-CSRFToken": ")[^"]*|(nonce=")[^"]*'
