@@ -120,6 +120,31 @@ def test_htmx_search_answers_with_the_results_only(huisarts_a, services):
     assert "<html" not in content
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("postcode", "123", "Vul een postcode in zoals 9999 AB, of alleen de vier cijfers."),
+        ("age", "300", "Leeftijd patiënt: Zorg ervoor dat deze waarde hoogstens 120 is."),
+    ],
+)
+def test_a_live_search_with_a_wrong_filter_says_what_is_wrong(
+    huisarts_a, services, field, value, error
+):
+    """The live search replaces only the results: a wrong postcode there showed "Geen
+    dienst gevonden", as if no service served the area, and its error nowhere."""
+    response = client_for(huisarts_a).get(
+        reverse("service_list"),
+        {"q": "sport", field: value},
+        headers={"HX-Request": "true", "HX-Target": "service-results"},
+    )
+    content = response.content.decode()
+    assert "Er is niet gezocht: verbeter eerst de zoekvraag." in content
+    assert error in content
+    assert 'role="alert"' in content
+    assert "Geen dienst gevonden" not in content
+    assert "Buurtsportcoach" not in content
+
+
 def test_the_text_search_finds_a_service_by_its_themes(huisarts_a, shared_map):
     """A search for "schuld" found only the debt services that say so in their own words."""
     own_words = [
