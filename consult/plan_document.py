@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consult.evaluation_dates import is_sensible
-from consult.models import Agreement, Consult, ReferralStatus, TeachBack, WhoKind
+from consult.models import Agreement, Consult, ReferralStatus, WhoKind
 from consult.registry import PlanSection, get_conversation_model
-from consult.selectors.plans import plan_view
+from consult.selectors.plans import latest_teach_back, plan_view
 from sociale_kaart.models import Service
 from sociale_kaart.phone_display import format_phone
 
@@ -69,7 +69,7 @@ class PlanDocument:
     look_back_on: date | None
     chart: str
     chart_key: str
-    checked_on: date | None
+    checked_on: date | None  # the latest teach-back, while the goals are as told back
     printed_on: date
     sections: list[PlanSection] = field(default_factory=list)
 
@@ -167,6 +167,9 @@ def _readable_address(url: str) -> str:
 
 
 def _checked_on(patient_id: int) -> date | None:
-    """When the patient last told the plan back in their own words (teach-back)."""
-    teach_back = TeachBack.objects.filter(consult__patient_id=patient_id).first()
-    return timezone.localdate(teach_back.done_at) if teach_back else None
+    """When the patient last told the plan back in their own words (teach-back). Not
+    when a goal changed after it: the plan would say the patient told back this plan."""
+    teach_back = latest_teach_back(patient_id=patient_id)
+    if teach_back is None or teach_back.goals_changed_after:
+        return None
+    return timezone.localdate(teach_back.record.done_at)

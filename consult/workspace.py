@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from consult.access import Actor
-from consult.models import Agreement, Consult, NetworkMember, Referral, TeachBack
+from consult.models import Agreement, Consult, NetworkMember, Referral
 from consult.plan_forms import (
     AgreementForm,
     GoalAddForm,
@@ -19,7 +19,7 @@ from consult.plan_forms import (
     record_form,
 )
 from consult.registry import ConversationModel, Step
-from consult.selectors.plans import GoalView, plan_view
+from consult.selectors.plans import GoalView, latest_teach_back, plan_view
 from consult.services.referrals import suggestions_for
 from consult.suggestions import suggestion_states
 from sociale_kaart.models import Service
@@ -126,6 +126,19 @@ def open_agreement_editor(context: dict[str, Any], consult: Consult, agreement_i
                 return
 
 
+def _teach_back_context(consult: Consult, model: ConversationModel) -> dict[str, Any]:
+    """The latest teach-back, and whether the plan must be checked again: the goals
+    changed after it, or the model asks for a teach-back in every conversation (EMBOSS:
+    each cycle) and it was done in an earlier one."""
+    told = latest_teach_back(patient_id=consult.patient_id)
+    earlier = model.teach_back_required and (told is None or told.record.consult_id != consult.pk)
+    return {
+        "teach_back": told,
+        "teach_back_earlier": told is not None and earlier,
+        "teach_back_due": earlier or (told is not None and told.goals_changed_after),
+    }
+
+
 def plan_context(consult: Consult, model: ConversationModel, user: Any) -> dict[str, Any]:
     view = plan_view(patient_id=consult.patient_id)
     goals = view.goals if view else []
@@ -137,11 +150,8 @@ def plan_context(consult: Consult, model: ConversationModel, user: Any) -> dict[
     )
     domains = [(f"{model.slug}:{domain.key}", str(domain.label)) for domain in model.domains]
     return {
-        "teach_back": TeachBack.objects.filter(consult__patient_id=consult.patient_id)
-        .select_related("done_by")
-        .first(),
+        **_teach_back_context(consult, model),
         "teach_back_form": TeachBackForm(prefix="terugvragen"),
-        "teach_back_required": model.teach_back_required,
         "plan": view.plan if view else None,
         "plan_form": (
             record_form(PlanForm, view.plan, consult=consult, kind="plan") if view else None

@@ -6,8 +6,10 @@ big the plan."""
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Q
+
 from brede_gesprek.queries import one_or_none
-from consult.models import Agreement, Goal, NetworkMember, Plan, Referral
+from consult.models import Agreement, Goal, NetworkMember, Plan, Referral, TeachBack
 from consult.registry import Text, domain_label
 from sociale_kaart.models import Theme
 
@@ -76,3 +78,29 @@ def plan_view(
         network=list(network),
         referrals=referral_list,
     )
+
+
+@dataclass(frozen=True)
+class LatestTeachBack:
+    record: TeachBack
+    # A goal was added, changed, reordered, removed or reached after it: the patient
+    # told back another plan than the one that stands now.
+    goals_changed_after: bool
+
+
+def latest_teach_back(*, patient_id: int) -> LatestTeachBack | None:
+    """When the patient last told the plan back in their own words, and whether the
+    goals have changed since. One query."""
+    after = OuterRef("done_at")
+    changed = Goal.objects.filter(plan__patient_id=patient_id).filter(
+        Q(updated_at__gt=after) | Q(removed_at__gt=after)
+    )
+    record = (
+        TeachBack.objects.filter(consult__patient_id=patient_id)
+        .annotate(goals_changed_after=Exists(changed))
+        .select_related("done_by")
+        .first()
+    )
+    if record is None:
+        return None
+    return LatestTeachBack(record=record, goals_changed_after=record.goals_changed_after)

@@ -48,7 +48,7 @@ def item_remove[R: Removable](*, actor: Actor, consult: Consult, item: R, kind: 
     require_open(consult)
     with transaction.atomic():
         item.removed_at = timezone.now()
-        fields = ["removed_at"]
+        fields = ["removed_at", "updated_at"]
         if isinstance(item, NetworkMember):
             item.is_regiehouder = False
             fields.append("is_regiehouder")
@@ -61,7 +61,7 @@ def item_restore[R: Removable](*, actor: Actor, consult: Consult, item: R, kind:
     require_open(consult)
     with transaction.atomic():
         item.removed_at = None
-        fields = ["removed_at"]
+        fields = ["removed_at", "updated_at"]
         if isinstance(item, Goal):
             # Back at the end of the list: the patient reorders if it matters.
             item.position = (
@@ -218,7 +218,7 @@ def goal_reach(*, actor: Actor, consult: Consult, goal: Goal) -> Goal:
     require_open(consult)
     with transaction.atomic():
         goal.reached_on = timezone.localdate()
-        goal.save(update_fields=["reached_on"])
+        goal.save(update_fields=["reached_on", "updated_at"])
         _audit(actor, consult, AuditAction.UPDATE, "goal", goal.public_id)
     return goal
 
