@@ -76,15 +76,16 @@ def pages(pdf: bytes) -> int:
 
 
 def measure() -> None:
-    from consult.documents import BASE_URL, STATIC_PREFIX, StaticOnlyFetcher, render_pdf
+    from consult.documents import BASE_URL, PDF_OPTIONS, STATIC_PREFIX, StaticOnlyFetcher
     from consult.plan_document import plan_document
+    from printing.documents import plan_pdf
 
     translation.activate("nl")
     consult = build_consult()
     today = timezone.localdate()
 
     def whole() -> bytes:
-        return render_pdf("documents/plan.html", {"doc": plan_document(consult, today=today)})
+        return plan_pdf(consult, today=today)
 
     html = render_to_string(
         "documents/plan.html",
@@ -93,7 +94,7 @@ def measure() -> None:
 
     def weasyprint_alone() -> bytes:
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
-        return document.write_pdf(pdf_variant="pdf/ua-1")
+        return document.write_pdf(**PDF_OPTIONS)
 
     page_count = pages(whole())
     if page_count != 2:

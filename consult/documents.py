@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from weasyprint import HTML
+from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 BASE_URL = "app://local/"
@@ -43,11 +44,65 @@ class StaticOnlyFetcher(URLFetcher):
         )
 
 
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}  # tagged and accessible
+
+# Fitting the last block (the plan's diagram) on the page before: the elements that
+# mark it in the template, and the page as print.css sets it up.
+FIT_AFTER = "fit-after"  # an empty block right after the text
+FIT_BLOCK = "fit-block"  # the block that comes last, kept in one piece
+FIT_FIGURE = "fit-figure"  # the part of it that may be drawn smaller
+MM = 96 / 25.4  # CSS pixels per millimetre
+PAGE_BOTTOM_MARGIN = 24 * MM  # print.css: @page margin-bottom
+BLOCK_GAP = 8 * MM  # print.css: the margin above the block's heading, dropped atop a page
+SMALLEST_FIGURE = 0.75  # drawn smaller than this, the diagram is hard to read
+
+
 def render_pdf(
-    template: str, context: dict[str, Any], *, on_fetch: Callable[[str], None] | None = None
+    template: str,
+    context: dict[str, Any],
+    *,
+    on_fetch: Callable[[str], None] | None = None,
+    fit_last_block: bool = False,
 ) -> bytes:
-    """Render a template to a tagged, accessible PDF (PDF/UA-1)."""
-    html = render_to_string(template, {**context, "static_base": STATIC_PREFIX})
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(on_fetch))
-    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
+    """Render a template to a tagged, accessible PDF (PDF/UA-1).
+
+    With `fit_last_block`, a last block that stands alone on the last page is drawn
+    smaller to fit on the page before, when a little smaller is enough: a one-page plan
+    rather than a page of text and a page of diagram. The template marks the block
+    (FIT_AFTER, FIT_BLOCK, FIT_FIGURE) and sizes the figure by `fit_figure_height`."""
+    document = _layout(template, context, on_fetch)
+    if fit_last_block:
+        height = _figure_height_to_fit(document)
+        if height is not None:
+            fitted = _layout(template, {**context, "fit_figure_height": height}, on_fetch)
+            if len(fitted.pages) < len(document.pages):
+                document = fitted
+    pdf: bytes = document.write_pdf(**PDF_OPTIONS)
     return pdf
+
+
+def _layout(
+    template: str, context: dict[str, Any], on_fetch: Callable[[str], None] | None
+) -> Document:
+    html = render_to_string(template, {**context, "static_base": STATIC_PREFIX})
+    page = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(on_fetch))
+    return page.render(**PDF_OPTIONS)
+
+
+def _figure_height_to_fit(document: Document) -> float | None:
+    """The figure's height, in CSS pixels, at which the last block fits under the text
+    on the page before; None when it is not alone on the last page, or would have to
+    be drawn smaller than SMALLEST_FIGURE to fit."""
+    if len(document.pages) < 2:
+        return None
+    last, before = document.pages[-1], document.pages[-2]
+    if FIT_BLOCK not in last.anchors or FIT_AFTER not in before.anchors:
+        return None
+    _, block_top, _, block_bottom = last.anchors[FIT_BLOCK]
+    _, figure_top, _, figure_bottom = last.anchors.get(FIT_FIGURE, (0, 0, 0, 0))
+    figure = figure_bottom - figure_top
+    room = before.height - PAGE_BOTTOM_MARGIN - before.anchors[FIT_AFTER][1] - BLOCK_GAP
+    smaller = figure - (block_bottom - block_top - room) - 2 * MM  # 2 mm to spare
+    if figure <= 0 or smaller < SMALLEST_FIGURE * figure:
+        return None
+    return round(smaller, 1)

@@ -11,7 +11,9 @@ from consult.plan_document import plan_document
 
 def plan_pdf(consult: Consult, *, today: date) -> bytes:
     """The patient's plan ("Mijn plan")."""
-    return render_pdf("documents/plan.html", {"doc": plan_document(consult, today=today)})
+    return render_pdf(
+        "documents/plan.html", {"doc": plan_document(consult, today=today)}, fit_last_block=True
+    )
 
 
 def patient_copy_pdf(

@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consult.access import Actor
+from consult.documents import render_pdf
 from consult.models import Agreement, Plan, WhoKind
+from consult.plan_document import plan_document
 from consult.services.plans import agreement_add, goal_add, network_add
 from consult.services.referrals import referral_create
 from models_4d.models import Domain4D, EntryKind, FourDSheet
@@ -265,3 +267,76 @@ def test_a_sensible_evaluation_date_is_printed(huisarts_a, consult_4d, patient_a
     Plan.objects.filter(patient=patient_a).update(next_evaluation_on=on)
     text = re.sub(r"\s+", " ", pdf_text(print_plan(huisarts_a, consult_4d)))
     assert f"Op {date_filter(on, 'l j F Y')} kijken we samen hoe het gaat." in text
+
+
+# The diagram fits on the page before when a little smaller is enough
+
+
+def diagram_only(huisarts_a, consult):
+    """A 4D conversation with a drawn diagram, and no goals yet."""
+    actor = Actor(user=huisarts_a)
+    worries = entry_add(
+        actor=actor,
+        consult=consult,
+        domain=Domain4D.MAATSCHAPPELIJK,
+        kind=EntryKind.PLAYS,
+        text="Schulden, brieven maak ik niet open",
+    )
+    gloom = entry_add(
+        actor=actor, consult=consult, domain=Domain4D.GEEST, kind=EntryKind.PLAYS, text="Somber"
+    )
+    entry_add(
+        actor=actor, consult=consult, domain=Domain4D.LICHAAM, kind=EntryKind.PLAYS, text="Moe"
+    )
+    entry_add(
+        actor=actor,
+        consult=consult,
+        domain=Domain4D.SOCIAAL,
+        kind=EntryKind.HELPS,
+        text="Mijn zus luistert",
+    )
+    connection_add(actor=actor, consult=consult, cause=worries, effect=gloom)
+    return consult
+
+
+def diagram_width(words: list[Word]) -> float:
+    """From the diagram's left quadrant title to its right one: its drawn size, however
+    tall the quadrants grow."""
+    left = next(w.x_min for w in words if w.text == "Lichaam")
+    right = next(w.x_min for w in words if w.text == "Geest")
+    return right - left
+
+
+def test_a_short_plan_and_its_diagram_print_on_one_page(huisarts_a, consult_4d):
+    """The demo's 4D plan before goals: a page half full of text and the diagram on a
+    page of its own, when drawn a little smaller it fits under the text."""
+    pages = layout(print_plan(huisarts_a, diagram_only(huisarts_a, consult_4d))).pages
+    assert len(pages) == 1, f"{len(pages)} pages"
+    words = [w.text for w in pages[0]]
+    assert {"Wanneer", "zagen", "Sociaal"} <= set(words), words
+    key = [w.y_max for w in pages[0] if w.text == "leidt."]
+    assert key, "the diagram's key is missing"
+    assert key[0] < BOTTOM, "the diagram's key runs into the page number"
+
+
+def test_the_diagram_is_never_drawn_much_smaller_to_save_a_page(huisarts_a, consult_4d):
+    """As the goals grow one line at a time, the diagram goes from under the text, drawn
+    a little smaller, to a page of its own; never smaller than three quarters of its size on a
+    page of its own (as it was printed before it was fitted)."""
+    consult = diagram_only(huisarts_a, consult_4d)
+    actor = Actor(user=huisarts_a)
+    seen: list[tuple[int, float]] = []  # pages, drawn size as a share of the unfitted
+    for number in range(8):
+        pages = layout(print_plan(huisarts_a, consult)).pages
+        unfitted = render_pdf(
+            "documents/plan.html", {"doc": plan_document(consult, today=timezone.localdate())}
+        )
+        share = diagram_width(pages[-1]) / diagram_width(layout(unfitted).pages[-1])
+        seen.append((len(pages), round(share, 3)))
+        assert share >= 0.75 - 0.005, f"drawn at {share:.0%} of its size: {seen}"
+        if len(pages) == 2:
+            assert share == pytest.approx(1, abs=0.005), f"alone on a page yet smaller: {seen}"
+            break
+        goal_add(actor=actor, consult=consult, text=f"Doel {number + 1}: beter slapen")
+    assert seen[-1][0] == 2, f"the diagram never went to a page of its own: {seen}"
+    assert any(share < 0.9 for count, share in seen if count == 1), seen
