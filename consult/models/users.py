@@ -14,6 +14,12 @@ class Role(models.TextChoices):
     BEHEERDER = "beheerder", _("Administrator")
 
 
+# The name a practice uses for the role, where its full name is long (the top bar).
+SHORT_ROLE_NAMES = {
+    Role.POH_S: _("POH-S"),
+    Role.POH_GGZ: _("POH-GGZ"),
+}
+
 # The roles that treat patients and so may see patient data.
 CLINICAL_ROLES = frozenset({Role.HUISARTS, Role.POH_S, Role.POH_GGZ})
 # The roles that keep the sociale kaart.
@@ -75,6 +81,10 @@ class User(AbstractBaseUser):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def short_role(self) -> str:
+        return str(SHORT_ROLE_NAMES.get(Role(self.role), self.get_role_display()))
 
     def clean(self) -> None:
         super().clean()

@@ -73,6 +73,45 @@ def test_the_account_pages_ticks_stand_before_their_words(
     expect_ticks_before_their_words(page, at_least=3)
 
 
+@pytest.mark.parametrize("width", [1366, 768])
+def test_the_top_bar_shows_the_search_hint_whole_and_who_is_logged_in_at_the_right(
+    page: Page, live_server, poh_a, width
+):
+    """The search field showed “Zoek een patië”; the role read “(POH-GGZ
+    (praktijkondersteuner ggz))”; the name and “Uitloggen” fell apart over lines."""
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, poh_a)
+    page.goto("/")
+    search = page.locator("#topbar-q")
+    expect(search).to_have_attribute("placeholder", "Zoek patiënt")
+    room, needed = search.evaluate(
+        """field => {
+            const style = getComputedStyle(field);
+            const context = document.createElement("canvas").getContext("2d");
+            context.font = style.font;
+            const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+            return [field.clientWidth - padding, context.measureText(field.placeholder).width];
+        }"""
+    )
+    assert needed <= room, f"the hint needs {needed:.0f} px and has {room:.0f}"
+    account = page.locator(".topbar-account")
+    expect(account.locator(".topbar-user")).to_have_text("POH A (POH-GGZ)")
+    name, log_out = (
+        account.locator(".topbar-user").bounding_box(),
+        account.get_by_role("button", name="Uitloggen").bounding_box(),
+    )
+    bar = page.locator("header.topbar").bounding_box()
+    assert name
+    assert log_out
+    assert bar
+    assert abs((name["y"] + name["height"] / 2) - (log_out["y"] + log_out["height"] / 2)) < 4, (
+        "the name and Uitloggen are not on one line"
+    )
+    assert bar["x"] + bar["width"] - (log_out["x"] + log_out["width"]) < 40, (
+        "Uitloggen is not at the right"
+    )
+
+
 def on_one_line(part: Locator) -> bool:
     """Whether the words of this element stand on one line: the box of its text is less
     than one and a half of its lines high."""
