@@ -165,6 +165,19 @@ def _field(context: Mapping[str, Any]) -> str:
     return "\n".join(parts)
 
 
+def _check_field(context: Mapping[str, Any]) -> str:
+    """templates/components/check_field.html: the tick box before its words."""
+    field = context["field"]
+    html = (
+        f'{field.errors}<div class="check-field">{field} '
+        f'<label for="{_text(field.id_for_label)}">{_text(field.label)}</label></div>\n'
+    )
+    if field.help_text:
+        help_id = f' id="{_text(field.auto_id)}_helptext"' if field.auto_id else ""
+        html += f'<div class="helptext"{help_id}>{field.help_text}</div>'
+    return html
+
+
 class _Unknown(Exception):
     """A template (or option template) this module does not write: the engine does."""
 
@@ -172,6 +185,7 @@ class _Unknown(Exception):
 _INPUTS = ("text", "email", "password", "number", "date", "hidden", "checkbox", "url", "tel")
 _WRITERS: dict[str, Writer] = {
     "django/forms/field.html": _field,
+    "components/check_field.html": _check_field,
     "django/forms/label.html": _label,
     "django/forms/errors/list/default.html": _errors,
     "django/forms/errors/list/ul.html": _errors,

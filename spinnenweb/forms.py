@@ -30,6 +30,7 @@ class DimensionForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["score"] = score_field(_("Score (0 to 10)"))
+        self.fields["talk"].template_name = "components/check_field.html"
 
 
 class SheetForm(forms.ModelForm):

@@ -205,6 +205,7 @@ def test_a_web_filled_in_together_becomes_a_radar_and_a_goal(
         else:
             expect(talk).not_to_be_checked()
     expect(words).to_have_value(WORDS)
+    expect_ticks_before_their_words(page, at_least=6)
     shoot_step(page, "scores")
 
     # The conversation: the radar tells the scores and marks what to talk about.

@@ -10,10 +10,9 @@ from datetime import date
 
 import pytest
 from django import forms
-from django.forms.renderers import DjangoTemplates
 from django.test import override_settings
 
-from consult.form_rendering import PythonFieldRenderer
+from consult.form_rendering import ProjectFormTemplates, PythonFieldRenderer
 from tests.security.conftest import security_world  # noqa: F401 (a fixture)
 from tests.security.world import World, rolled_back
 
@@ -54,6 +53,9 @@ def _first_difference(left: str, right: str) -> str:
     return f"templates: …{left[at - 120 : at + 120]}…\npython:    …{right[at - 120 : at + 120]}…"
 
 
+CHECK_FIELD = "components/check_field.html"
+
+
 class EveryWidget(forms.Form):
     text = forms.CharField(
         label="Wat <speelt>?", help_text="In <em>eigen</em> woorden", max_length=20
@@ -77,6 +79,13 @@ class EveryWidget(forms.Form):
         required=False,
     )
     email = forms.EmailField(required=False, label="E-mail")
+    # The project's own tick-box field (templates/components/check_field.html).
+    talk = forms.BooleanField(
+        required=False, label="Hier <wil> ik over praten", template_name=CHECK_FIELD
+    )
+    agrees = forms.BooleanField(
+        label="Ik doe mee", help_text="Vink <em>aan</em>", template_name=CHECK_FIELD
+    )
 
 
 @pytest.mark.parametrize(
@@ -94,13 +103,15 @@ class EveryWidget(forms.Form):
             "domain": "geest",
             "themes": ["geld", "werk"],
             "email": "a@b.example",
+            "talk": "on",
+            "agrees": "on",
         },
     ],
     ids=["empty", "invalid", "filled"],
 )
 def test_every_widget_is_written_as_the_templates_write_it(data):
     initial = {"when": date(2026, 1, 31), "how_many": 1234}
-    by_templates = EveryWidget(data=data, initial=initial, renderer=DjangoTemplates())
+    by_templates = EveryWidget(data=data, initial=initial, renderer=ProjectFormTemplates())
     by_python = EveryWidget(data=data, initial=initial, renderer=PythonFieldRenderer())
     assert [field.as_field_group() for field in by_python]  # every field rendered
     for template_field, python_field in zip(by_templates, by_python, strict=True):

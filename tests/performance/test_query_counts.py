@@ -323,8 +323,13 @@ class _NoPdf:
     """WeasyPrint, without the PDF: the page's HTML is rendered (and its queries
     counted) as always, the seconds of layout a document takes are left out."""
 
+    pages: list[Any] = []  # laid out as no pages: nothing to fit
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         pass
+
+    def render(self, *args: Any, **kwargs: Any) -> "_NoPdf":
+        return self
 
     def write_pdf(self, *args: Any, **kwargs: Any) -> bytes:
         return b"%PDF-1.7\n%%EOF\n"
