@@ -22,6 +22,12 @@ def score_field(label: Any, *, widget: type[forms.Widget] = forms.RadioSelect) -
 
 
 class DimensionForm(forms.ModelForm):
+    talk = forms.BooleanField(
+        label=_("I want to talk about this"),
+        required=False,
+        template_name="components/check_field.html",  # the box before its words
+    )
+
     class Meta:
         model = WebDimension
         fields = ["score", "talk", "words"]
@@ -30,7 +36,6 @@ class DimensionForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["score"] = score_field(_("Score (0 to 10)"))
-        self.fields["talk"].template_name = "components/check_field.html"
 
 
 class SheetForm(forms.ModelForm):
