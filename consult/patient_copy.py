@@ -49,6 +49,17 @@ OBJECT_WORDS = {
 }
 
 
+# Who someone is, in the words a patient uses (the professional's role names, such as
+# "POH-S (praktijkondersteuner somatiek)", are for the practice).
+ROLE_WORDS: dict[str, Any] = {
+    Role.HUISARTS: gettext_lazy("GP"),
+    Role.POH_S: gettext_lazy("practice nurse"),
+    Role.POH_GGZ: gettext_lazy("practice nurse for mental health"),
+    Role.PRAKTIJKMANAGER: gettext_lazy("practice manager"),
+    Role.BEHEERDER: gettext_lazy("administrator"),
+}
+
+
 def access_by_month(
     patient: Patient, *, since: date | None = None, until: date | None = None
 ) -> list[dict[str, Any]]:
@@ -62,7 +73,6 @@ def access_by_month(
     names = dict(
         User.objects.filter(pk__in=events.values("user_id")).values_list("pk", "full_name")
     )
-    roles = dict(Role.choices)
     months: dict[str, dict[str, Any]] = {}
     for e in events:
         local = timezone.localtime(e.at)
@@ -75,7 +85,7 @@ def access_by_month(
                 "at": _when(e.at),
                 "who": names.get(e.user_id or 0, "")
                 or (str(gettext_lazy("you, on your own link")) if e.role == "patient" else ""),
-                "role": str(roles.get(e.role, "")),
+                "role": str(ROLE_WORDS.get(e.role, "")),
                 "action": str(e.get_action_display()),
                 "what": str(OBJECT_WORDS.get(e.object_type, gettext_lazy("your file"))),
                 "allowed": e.outcome == "allowed",

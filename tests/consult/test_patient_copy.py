@@ -1,11 +1,13 @@
 """The patient's copy of their data: everything recorded, as PDF and as JSON."""
 
 import json
+import re
 import subprocess
+from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 
 from consult.access import Actor
 from consult.models import AuditEvent
@@ -60,8 +62,8 @@ def test_the_json_copy_holds_everything_recorded(huisarts_a, recorded):
         for month in data["access"]
         for event in month["events"]
     ]
-    assert ("Huisarts A", "Huisarts", "je gegevens") in actions
-    assert ("Huisarts A", "Huisarts", "een kopie van je hele dossier") in actions
+    assert ("Huisarts A", "huisarts", "je gegevens") in actions
+    assert ("Huisarts A", "huisarts", "een kopie van je hele dossier") in actions
 
 
 def test_the_pdf_copy_is_readable_for_the_patient(huisarts_a, recorded):
@@ -81,6 +83,32 @@ def test_the_pdf_copy_is_readable_for_the_patient(huisarts_a, recorded):
         "Wie er in je dossier keek",
     ):
         assert expected in text
+
+
+def test_the_pdf_copy_writes_dates_and_roles_as_the_patient_says_them(huisarts_a, recorded):
+    """Not "2026-12-07 03:05" or "Huisarts A (POH-S (praktijkondersteuner somatiek))"."""
+    recorded.date_of_birth = date(1959, 3, 14)
+    recorded.save()
+    response = client_for(huisarts_a).get(
+        reverse("patient_copy", kwargs={"patient_id": recorded.public_id, "fmt": "pdf"})
+    )
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+        )
+        .stdout.decode()
+        .split()
+    )
+    today = timezone.localdate()
+    given = recorded.consents.get().given_on
+    assert "Geboortedatum: 14 maart 1959" in text
+    assert f"Gegeven op {formats.date_format(given, 'j F Y')} aan Huisarts A" in text
+    assert re.search(
+        rf"{formats.date_format(today, 'j F Y')}, \d\d:\d\d: Huisarts A \(huisarts\), inzien: "
+        "je gegevens",
+        text,
+    ), text
+    assert not re.search(r"\d{4}-\d\d-\d\d", text), "a date written as ISO"
 
 
 def test_the_copy_is_audited_and_closed_to_others(huisarts_a, huisarts_b, manager_a, recorded):
