@@ -65,7 +65,7 @@ class AuditFilterForm(forms.Form):
         everyone = [("", _("everyone"))]
         users = User.objects.filter(practice_id=practice_id).order_by("full_name")
         self.fields["user"].choices = everyone + [  # type: ignore[attr-defined]
-            (u.pk, f"{u.full_name} ({u.get_role_display()})") for u in users
+            (u.pk, f"{u.full_name} ({u.short_role})") for u in users
         ]
         self.fields["event"].choices = [("", _("all")), *AuditEventType.choices]  # type: ignore[attr-defined]
         self.fields["outcome"].choices = [("", _("all")), *AuditOutcome.choices]  # type: ignore[attr-defined]

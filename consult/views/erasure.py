@@ -31,7 +31,7 @@ RECEIPT_SESSION_KEY = "erasure_receipt"
 
 class ColleagueChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.full_name} ({obj.get_role_display()})"
+        return f"{obj.full_name} ({obj.short_role})"
 
 
 class ErasureRequestForm(forms.Form):

@@ -186,3 +186,10 @@ def test_the_trail_shows_failed_logins_on_our_accounts_and_not_what_another_prac
     assert cells[6] == "mislukt"
     assert "Huisarts B" not in page
     assert "Buitenpraktijk" not in page
+
+
+def test_the_people_to_filter_on_are_named_with_their_short_role(reviewer, poh_a):
+    """Not “POH A (POH-GGZ (praktijkondersteuner ggz))”."""
+    page = client_for(reviewer).get(reverse("audit_trail")).content.decode()
+    assert ">POH A (POH-GGZ)</option>" in page
+    assert "(POH-GGZ (" not in page

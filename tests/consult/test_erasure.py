@@ -665,3 +665,9 @@ def test_retention_counts_from_the_last_change_with_the_setting(practice_a):
     assert retention_due(practice_a.pk, timezone.localdate()) == []
     with override_settings(RECORD_RETENTION_YEARS=5):
         assert retention_due(practice_a.pk, timezone.localdate()) == [patient]
+
+
+def test_the_colleagues_to_choose_are_named_with_their_short_role(beheerder_a, poh_a):
+    """Not “POH A (POH-GGZ (praktijkondersteuner ggz))”."""
+    page = client_for(beheerder_a).get(reverse("erasure_start")).content.decode()
+    assert ">POH A (POH-GGZ)</option>" in page
