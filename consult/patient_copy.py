@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from consult.models import AuditEvent, Consult, Patient, PatientLink, Role, TeachBack, User
 from consult.registry import get_conversation_model
@@ -92,6 +92,42 @@ def access_by_month(
             }
         )
     return list(months.values())
+
+
+def access_lines(months: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The list of who looked at the file as the printed copy shows it: per day, what one
+    person did to one part of the file is one line, with each time (to the minute) and
+    how often, in the order of the first time. Nothing is left out; the data file keeps
+    one entry per access."""
+    printed = []
+    for month in months:
+        days: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {}
+        for event in month["events"]:
+            day, time = event["at"][:10], event["at"][11:]
+            key = (event["who"], event["role"], event["action"], event["what"], event["allowed"])
+            line = days.setdefault(day, {}).setdefault(key, {**event, "times": {}})
+            line["times"][time] = line["times"].get(time, 0) + 1
+        printed.append(
+            {
+                "month": month["month"],
+                "days": [
+                    {"day": day, "lines": [_with_times(line) for line in lines.values()]}
+                    for day, lines in days.items()
+                ],
+            }
+        )
+    return printed
+
+
+def _with_times(line: dict[str, Any]) -> dict[str, Any]:
+    times = ", ".join(
+        time if count == 1 else f"{time} ({_times(count)})" for time, count in line["times"].items()
+    )
+    return {**line, "times": times}
+
+
+def _times(count: int) -> str:
+    return ngettext("%(count)d time", "%(count)d times", count) % {"count": count}
 
 
 def patient_record(

@@ -5,7 +5,7 @@ from datetime import date
 
 from consult.documents import render_pdf
 from consult.models import Consult, Patient
-from consult.patient_copy import patient_record
+from consult.patient_copy import access_lines, patient_record
 from consult.plan_document import plan_document
 
 
@@ -21,7 +21,10 @@ def patient_copy_pdf(
 ) -> bytes:
     """Everything recorded about the patient, with who looked at it in the period."""
     record = patient_record(patient, access_since=since, access_until=until)
-    return render_pdf("documents/patient_copy.html", {"record": record, "today": today})
+    return render_pdf(
+        "documents/patient_copy.html",
+        {"record": record, "access": access_lines(record["access"]), "today": today},
+    )
 
 
 def plan_file_name() -> str:

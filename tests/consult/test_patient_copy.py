@@ -7,11 +7,12 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 
 from consult.access import Actor
 from consult.models import AuditEvent
-from consult.services.plans import agreement_add, goal_add
+from consult.patient_copy import access_lines
+from consult.services.plans import agreement_add, goal_add, teach_back_record
 from consult.services.referrals import referral_create
 from models_4d.services import entry_add
 from tests.conftest import client_for
@@ -89,6 +90,12 @@ def test_the_pdf_copy_writes_dates_and_roles_as_the_patient_says_them(huisarts_a
     """Not "2026-12-07 03:05" or "Huisarts A (POH-S (praktijkondersteuner somatiek))"."""
     recorded.date_of_birth = date(1959, 3, 14)
     recorded.save()
+    teach_back_record(
+        actor=Actor(user=huisarts_a),
+        consult=recorded.consults.get(),
+        patient_said="Ik open de post met mijn zus.",
+        explained_again="Wanneer we terugkijken.",
+    )
     response = client_for(huisarts_a).get(
         reverse("patient_copy", kwargs={"patient_id": recorded.public_id, "fmt": "pdf"})
     )
@@ -104,8 +111,14 @@ def test_the_pdf_copy_writes_dates_and_roles_as_the_patient_says_them(huisarts_a
     assert "Geboortedatum: 14 maart 1959" in text
     assert f"Gegeven op {formats.date_format(given, 'j F Y')} aan Huisarts A" in text
     assert re.search(
-        rf"{formats.date_format(today, 'j F Y')}, \d\d:\d\d: Huisarts A \(huisarts\), inzien: "
-        "je gegevens",
+        rf"{formats.date_format(today, 'j F Y')} .*Huisarts A \(huisarts\), inzien: je gegevens\. "
+        r"Om \d\d:\d\d",
+        text,
+    ), text
+    assert "Je vertelde ons het plan in je eigen woorden" in text
+    assert re.search(
+        rf"{formats.date_format(today, 'j F Y')}, \d\d:\d\d, met Huisarts A: “Ik open de post "
+        "met mijn zus.” Opnieuw uitgelegd: Wanneer we terugkijken.",
         text,
     ), text
     assert not re.search(r"\d{4}-\d\d-\d\d", text), "a date written as ISO"
@@ -154,3 +167,38 @@ def test_a_wrong_period_is_said_plainly(huisarts_a, recorded, query):
     page = response.content.decode()
     assert "Deze periode klopt niet: kies twee datums, het begin vóór het einde." in page
     assert "message-error" in page
+
+
+def test_the_printed_access_list_gives_one_line_per_person_and_action_a_day():
+    """A day of work on one patient was a page of lines, one per click; the data file
+    keeps every entry, the print gives each time and how often."""
+    who = {"who": "Huisarts A", "role": "huisarts", "allowed": True}
+    read = {**who, "action": "inzien", "what": "je gegevens"}
+    searched = {**who, "action": "inzien", "what": "je naam in een zoekresultaat"}
+    refused = {**read, "who": "Huisarts B", "allowed": False}
+    events = [
+        {**searched, "at": "2026-12-07 09:01"},
+        {**read, "at": "2026-12-07 09:01"},
+        {**searched, "at": "2026-12-07 09:01"},
+        {**read, "at": "2026-12-07 09:01"},
+        {**read, "at": "2026-12-07 09:14"},
+        {**refused, "at": "2026-12-07 10:00"},
+        {**read, "at": "2026-12-08 08:30"},
+    ]
+    with translation.override("nl"):
+        printed = access_lines([{"month": "december 2026", "events": events}])
+    [month] = printed
+    lines = {
+        day["day"]: [
+            (line["who"], line["what"], line["allowed"], line["times"]) for line in day["lines"]
+        ]
+        for day in month["days"]
+    }
+    assert lines == {
+        "2026-12-07": [
+            ("Huisarts A", "je naam in een zoekresultaat", True, "09:01 (2 keer)"),
+            ("Huisarts A", "je gegevens", True, "09:01 (2 keer), 09:14"),
+            ("Huisarts B", "je gegevens", False, "10:00"),
+        ],
+        "2026-12-08": [("Huisarts A", "je gegevens", True, "08:30")],
+    }
