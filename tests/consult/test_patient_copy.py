@@ -3,17 +3,17 @@
 import json
 import re
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from consult.access import Actor
-from consult.models import AuditEvent
+from consult.models import AuditEvent, Plan, Referral, ReferralStatus
 from consult.patient_copy import access_lines
-from consult.services.plans import agreement_add, goal_add, teach_back_record
-from consult.services.referrals import referral_create
+from consult.services.plans import agreement_add, goal_add, network_add, teach_back_record
+from consult.services.referrals import referral_advance, referral_create
 from models_4d.services import entry_add
 from tests.conftest import client_for
 from tests.sociale_kaart.conftest import make_service
@@ -202,3 +202,38 @@ def test_the_printed_access_list_gives_one_line_per_person_and_action_a_day():
         ],
         "2026-12-08": [("Huisarts A", "je gegevens", True, "08:30")],
     }
+
+
+def test_the_pdf_copy_holds_the_network_the_evaluation_date_and_each_referral_step(
+    huisarts_a, recorded
+):
+    """“This is all of it”: the people around the patient, when the plan is looked at
+    again and what each referral went through were in the data file only."""
+    actor = Actor(user=huisarts_a)
+    consult = recorded.consults.get()
+    network_add(actor=actor, consult=consult, name="Anja", role="zus", phone="0612345678")
+    on = timezone.localdate() + timedelta(days=30)
+    Plan.objects.filter(patient=recorded).update(next_evaluation_on=on)
+    referral_advance(
+        actor=actor,
+        consult=consult,
+        referral=Referral.objects.get(plan__patient=recorded),
+        status=ReferralStatus.ACCEPTED,
+        on=timezone.localdate(),
+        note="Intake op dinsdag",
+    )
+    response = client_for(huisarts_a).get(
+        reverse("patient_copy", kwargs={"patient_id": recorded.public_id, "fmt": "pdf"})
+    )
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+        )
+        .stdout.decode()
+        .split()
+    )
+    assert "Mensen om mij heen die helpen • Anja (zus): 0612345678" in text
+    assert f"Op {formats.date_format(on, 'j F Y')} kijken we samen hoe het gaat." in text
+    today = formats.date_format(timezone.localdate(), "j F Y")
+    assert f"{today}: verwezen" in text
+    assert f"{today}: aangenomen. Intake op dinsdag" in text
