@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
@@ -69,24 +69,26 @@ def render_pdf(
     With `fit_last_block`, a last block that stands alone on the last page is drawn
     smaller to fit on the page before, when a little smaller is enough: a one-page plan
     rather than a page of text and a page of diagram. The template marks the block
-    (FIT_AFTER, FIT_BLOCK, FIT_FIGURE) and sizes the figure by `fit_figure_height`."""
-    document = _layout(template, context, on_fetch)
+    (FIT_AFTER, FIT_BLOCK, FIT_FIGURE); a stylesheet of one rule draws the figure
+    smaller (the templates hold no inline style)."""
+    html = render_to_string(template, {**context, "static_base": STATIC_PREFIX})
+    document = _layout(html, on_fetch)
     if fit_last_block:
         height = _figure_height_to_fit(document)
         if height is not None:
-            fitted = _layout(template, {**context, "fit_figure_height": height}, on_fetch)
+            # Given as a user stylesheet, which the document's own overrides unless
+            # important.
+            smaller = f"#{FIT_FIGURE} svg {{ max-height: {height:.1f}px !important; }}"
+            fitted = _layout(html, on_fetch, CSS(string=smaller))
             if len(fitted.pages) < len(document.pages):
                 document = fitted
     pdf: bytes = document.write_pdf(**PDF_OPTIONS)
     return pdf
 
 
-def _layout(
-    template: str, context: dict[str, Any], on_fetch: Callable[[str], None] | None
-) -> Document:
-    html = render_to_string(template, {**context, "static_base": STATIC_PREFIX})
+def _layout(html: str, on_fetch: Callable[[str], None] | None, *extra: CSS) -> Document:
     page = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(on_fetch))
-    return page.render(**PDF_OPTIONS)
+    return page.render(stylesheets=list(extra), **PDF_OPTIONS)
 
 
 def _figure_height_to_fit(document: Document) -> float | None:
