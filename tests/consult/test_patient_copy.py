@@ -45,6 +45,18 @@ def recorded(huisarts_a, consult_4d, patient_a, practice_a):
     return patient_a
 
 
+def printed_copy(user, patient) -> str:
+    """The words of the patient's PDF copy, each run of white space as one space."""
+    response = client_for(user).get(
+        reverse("patient_copy", kwargs={"patient_id": patient.public_id, "fmt": "pdf"})
+    )
+    assert response["Content-Type"] == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    return " ".join(text.split())
+
+
 def test_the_json_copy_holds_everything_recorded(huisarts_a, recorded):
     response = client_for(huisarts_a).get(
         reverse("patient_copy", kwargs={"patient_id": recorded.public_id, "fmt": "json"})
@@ -68,13 +80,7 @@ def test_the_json_copy_holds_everything_recorded(huisarts_a, recorded):
 
 
 def test_the_pdf_copy_is_readable_for_the_patient(huisarts_a, recorded):
-    response = client_for(huisarts_a).get(
-        reverse("patient_copy", kwargs={"patient_id": recorded.public_id, "fmt": "pdf"})
-    )
-    assert response["Content-Type"] == "application/pdf"
-    text = subprocess.run(
-        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
-    ).stdout.decode()
+    text = printed_copy(huisarts_a, recorded)
     for expected in (
         "Jouw gegevens, Ingrid",
         "Notitie van de huisarts",
@@ -96,16 +102,7 @@ def test_the_pdf_copy_writes_dates_and_roles_as_the_patient_says_them(huisarts_a
         patient_said="Ik open de post met mijn zus.",
         explained_again="Wanneer we terugkijken.",
     )
-    response = client_for(huisarts_a).get(
-        reverse("patient_copy", kwargs={"patient_id": recorded.public_id, "fmt": "pdf"})
-    )
-    text = " ".join(
-        subprocess.run(
-            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
-        )
-        .stdout.decode()
-        .split()
-    )
+    text = printed_copy(huisarts_a, recorded)
     today = timezone.localdate()
     given = recorded.consents.get().given_on
     assert "Geboortedatum: 14 maart 1959" in text
@@ -222,16 +219,7 @@ def test_the_pdf_copy_holds_the_network_the_evaluation_date_and_each_referral_st
         on=timezone.localdate(),
         note="Intake op dinsdag",
     )
-    response = client_for(huisarts_a).get(
-        reverse("patient_copy", kwargs={"patient_id": recorded.public_id, "fmt": "pdf"})
-    )
-    text = " ".join(
-        subprocess.run(
-            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
-        )
-        .stdout.decode()
-        .split()
-    )
+    text = printed_copy(huisarts_a, recorded)
     assert "Mensen om mij heen die helpen • Anja (zus): 0612345678" in text
     assert f"Op {formats.date_format(on, 'j F Y')} kijken we samen hoe het gaat." in text
     today = formats.date_format(timezone.localdate(), "j F Y")

@@ -12,6 +12,7 @@ from consult.models import Consult
 from consult.services.consults import consult_start
 from consult.services.plans import goal_add, goal_reach, item_remove, teach_back_record
 from tests.conftest import client_for
+from tests.consult.test_plan_panel import autosave
 from tests.consult.test_plan_print import pdf_text, print_plan
 from tests.factories import ConsentFactory, UserFactory
 
@@ -59,18 +60,8 @@ def test_the_plan_as_told_back_says_so_on_paper_and_in_the_panel(huisarts_a, con
 def test_a_goal_changed_after_the_teach_back_takes_the_line_off_the_plan(huisarts_a, consult_4d):
     goal = goal_add(actor=Actor(user=huisarts_a), consult=consult_4d, text="Beter slapen")
     told_back(huisarts_a, consult_4d)
-    prefix = str(goal.public_id)
-    saved = client_for(huisarts_a).post(
-        reverse(
-            "autosave",
-            kwargs={
-                "consult_id": consult_4d.public_id,
-                "kind": "goal",
-                "record_id": goal.public_id,
-            },
-        ),
-        {f"{prefix}-text": "Beter slapen en minder piekeren", f"{prefix}-version": goal.version},
-        headers={"HX-Request": "true"},
+    saved = autosave(
+        client_for(huisarts_a), consult_4d, "goal", goal, text="Beter slapen en minder piekeren"
     )
     assert saved.status_code == 200, saved.content.decode()
     text = printed(huisarts_a, consult_4d)
