@@ -346,7 +346,7 @@ def _findings(sheet: KopSheet | None, schema: Schema) -> list[str]:
     lines = []
     if schema.complaints:
         lines.append(
-            _("K: %(items)s.")
+            _("Complaints: %(items)s.")
             % {
                 "items": "; ".join(
                     c.text + (f" ({c.severity}/10)" if c.severity else "")
@@ -356,7 +356,7 @@ def _findings(sheet: KopSheet | None, schema: Schema) -> list[str]:
         )
     if schema.circumstances:
         lines.append(
-            _("O: %(items)s.")
+            _("Circumstances: %(items)s.")
             % {
                 "items": "; ".join(
                     ("+ " if c.positive else "") + c.text for c in schema.circumstances
@@ -365,7 +365,7 @@ def _findings(sheet: KopSheet | None, schema: Schema) -> list[str]:
         )
     if schema.style:
         lines.append(
-            _("P: %(items)s.")
+            _("Personal style: %(items)s.")
             % {"items": "; ".join(("+ " if s.helps else "") + s.text for s in schema.style)}
         )
     if sheet is not None:

@@ -218,7 +218,7 @@ def _findings(entries: Sequence[FourDEntry], connections: Sequence[FourDConnecti
                 parts.append(str(_("plays: %(items)s")) % {"items": "; ".join(plays)})
             if helps:
                 parts.append(str(_("helps: %(items)s")) % {"items": "; ".join(helps)})
-            lines.append(f"{label}: {'. '.join(parts)}.")
+            lines.append(f"{label}: {'; '.join(parts)}.")
     links = [f"{c.cause.text} → {c.effect.text}" for c in connections]
     if links:
         lines.append(str(_("Connections: %(links)s")) % {"links": "; ".join(links)} + ".")

@@ -29,6 +29,7 @@ def filled(huisarts_a, consult_4d, practice_a):
         actor=actor, consult=consult_4d, domain="geest", kind="speelt", text="Stress"
     )
     entry_add(actor=actor, consult=consult_4d, domain="sociaal", kind="helpt", text="Zus")
+    entry_add(actor=actor, consult=consult_4d, domain="geest", kind="helpt", text="Muziek")
     connection_add(actor=actor, consult=consult_4d, cause=debts, effect=stress)
     goal = goal_add(
         actor=actor, consult=consult_4d, text="Van mijn schulden af", domain="4d:maatschappelijk"
@@ -58,6 +59,8 @@ def test_the_block_has_s_o_e_p_from_the_conversation_and_plan(huisarts_a, filled
     assert "“Ik heb steeds hoofdpijn”" in lines[0]
     assert "Maatschappelijk: speelt: Schulden." in lines[1]
     assert "Sociaal: helpt: Zus." in lines[1]
+    # What plays and what helps in one domain: one sentence, not a second one in lower case.
+    assert "Geest: speelt: Stress; helpt: Muziek." in lines[1]
     assert "Schulden → Stress" in lines[1]
     assert "Z01 Armoede/financiële problemen" in lines[2]
     assert "(voorgesteld, nog niet bevestigd)" in lines[2]

@@ -365,7 +365,10 @@ def test_soep_and_the_patients_copy_hold_the_kop_findings(schema, poh_a, patient
     client = client_for(poh_a)
     soep = client.get(reverse("soep", kwargs={"consult_id": schema.public_id})).content.decode()
     block = soep[soep.index("<textarea") : soep.index("</textarea>")]
-    assert "K: Slecht slapen (7/10)" in block
+    # In words: the KOP letters would read as SOEP's own (a "P:" inside the O line).
+    assert "Klachten: Slecht slapen (7/10)" in block
+    objective = next(line for line in block.splitlines() if line.startswith("O: "))
+    assert not re.search(r"(?<![\w-])[KOP]: ", objective[3:]), objective
     assert "Probleemdefinitie: Te veel tegelijk" in block
     assert "Risicoanalyse: Geen acuut risico" in block
     assert "P06" in block
@@ -384,7 +387,7 @@ def test_soep_and_the_patients_copy_hold_the_kop_findings(schema, poh_a, patient
     ).content
     printed = " ".join(pdf_text(pdf).split())
     assert "Probleemdefinitie: Te veel tegelijk" in printed
-    assert "K: Slecht slapen (7/10)" in printed
+    assert "Klachten: Slecht slapen (7/10)" in printed
 
 
 def test_every_kop_write_is_audited(schema):
