@@ -42,14 +42,21 @@ def soep_for(consult: Consult) -> Soep:
     plan = plan_view(patient_id=consult.patient_id)
     suggested = suggested_codes(consult, model, plan)
     codes = parse_codes(consult.icpc_codes) if consult.icpc_codes else suggested
-    words = model.what_matters(consult) if model else []
+    findings = model.findings(consult) if model else []
+    # The patient's words, less those the findings hold with their label already (KOP's
+    # probleemdefinitie): said once, in the block's 2,000 characters.
+    words = [
+        text
+        for text in (model.what_matters(consult) if model else [])
+        if not any(text in line for line in findings)
+    ]
     sections = {
         "S": " ".join(f"“{text}”" for text in words)
         or (
             _("Broad conversation (%(model)s).")
             % {"model": model.name if model else consult.model_slug}
         ),
-        "O": " ".join(model.findings(consult) if model else []) or "—",
+        "O": " ".join(findings) or "—",
         "E": (
             "; ".join(f"{code} {icpc.title(code)}".strip() for code in codes)
             + ("" if consult.icpc_codes else " " + _("(suggested, not yet confirmed)"))

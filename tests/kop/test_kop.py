@@ -370,6 +370,7 @@ def test_soep_and_the_patients_copy_hold_the_kop_findings(schema, poh_a, patient
     objective = next(line for line in block.splitlines() if line.startswith("O: "))
     assert not re.search(r"(?<![\w-])[KOP]: ", objective[3:]), objective
     assert "Probleemdefinitie: Te veel tegelijk" in block
+    assert block.count("Te veel tegelijk") == 1, "the probleemdefinitie twice: in S and in O"
     assert "Risicoanalyse: Geen acuut risico" in block
     assert "P06" in block
     assert "P03" in block
