@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from sociale_kaart.csv_io.columns import MAX_AGE
@@ -53,6 +54,13 @@ class ServiceForm(forms.ModelForm):
         queryset=Theme.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The life domains this service helps with: that is how professionals find it."),
+    )
+
+    serves_whole_region = forms.BooleanField(
+        label=capfirst(_("serves the whole region")),
+        help_text=_("Everyone can go, wherever they live."),
+        required=False,
+        template_name="components/check_field.html",  # the box before its words
     )
 
     class Meta:

@@ -53,7 +53,18 @@ def expect_ticks_before_their_words(page: Page, *, at_least: int = 0) -> None:
     assert len(ticks) >= at_least, f"{len(ticks)} tick boxes on {page.url}"
     for tick in ticks:
         box = tick.bounding_box()
-        words = page.locator(f"label[for={tick.get_attribute('id')}]").bounding_box()
+        # The words of its label; of a label around the box, the words after it.
+        words = tick.evaluate(
+            """tick => {
+                const label = tick.closest("label") || document.querySelector(
+                    `label[for="${tick.id}"]`);
+                const range = document.createRange();
+                range.selectNodeContents(label);
+                if (label.contains(tick)) range.setStartAfter(tick);
+                const rect = range.getBoundingClientRect();
+                return {x: rect.x, y: rect.y, width: rect.width, height: rect.height};
+            }"""
+        )
         assert box
         assert words
         assert box["x"] + box["width"] <= words["x"], f"a tick after its words on {page.url}"

@@ -112,6 +112,29 @@ def test_the_top_bar_shows_the_search_hint_whole_and_who_is_logged_in_at_the_rig
     )
 
 
+def test_the_service_forms_number_fields_and_tick_look_like_the_rest(
+    page: Page, live_server, manager_a
+):
+    """The ages were bare browser number boxes, smaller than every other field, and
+    “Bedient de hele regio” had its box alone under the words."""
+    page.set_viewport_size({"width": 768, "height": 900})
+    log_in(page, manager_a)
+    page.goto("/sociale-kaart/nieuw/")
+    expect_ticks_before_their_words(page, at_least=1)
+    looks = {
+        name: page.locator(f"input[name={name}]").evaluate(
+            """field => {
+                const style = getComputedStyle(field);
+                return [style.borderTopColor, style.borderTopWidth, style.paddingLeft,
+                        style.borderTopLeftRadius, field.getBoundingClientRect().height];
+            }"""
+        )
+        for name in ("name", "age_min", "age_max")
+    }
+    assert looks["age_min"] == looks["name"], looks
+    assert looks["age_max"] == looks["name"], looks
+
+
 def on_one_line(part: Locator) -> bool:
     """Whether the words of this element stand on one line: the box of its text is less
     than one and a half of its lines high."""
