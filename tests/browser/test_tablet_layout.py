@@ -135,6 +135,28 @@ def test_the_service_forms_number_fields_and_tick_look_like_the_rest(
     assert looks["age_max"] == looks["name"], looks
 
 
+@pytest.mark.parametrize("width", [1366, 768])
+def test_the_kaarts_filters_stand_on_one_line_whatever_their_hints(
+    page: Page, live_server, huisarts_a, width
+):
+    """The postcode and age fields stood lower than the theme beside them: their hints
+    came between label and field."""
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, huisarts_a)
+    page.goto("/sociale-kaart/")
+    middles = {}
+    for name in ("theme", "postcode", "age"):
+        box = page.locator(f".search-filters [name={name}]").bounding_box()
+        assert box
+        middles[name] = box["y"] + box["height"] / 2
+    assert max(middles.values()) - min(middles.values()) < 2, middles
+    hint = page.locator(".search-filters #id_postcode_helptext").bounding_box()
+    field = page.locator(".search-filters [name=postcode]").bounding_box()
+    assert hint
+    assert field
+    assert hint["y"] >= field["y"] + field["height"], "the hint is not under its field"
+
+
 def on_one_line(part: Locator) -> bool:
     """Whether the words of this element stand on one line: the box of its text is less
     than one and a half of its lines high."""
