@@ -20,6 +20,7 @@ class DemoUser:
     email: str
     full_name: str
     role: Role
+    reviews_audit: bool = False  # appointed by the practice to review the audit trail
 
 
 PRACTICE_A = {
@@ -40,7 +41,7 @@ PRACTICE_B = {
 }
 
 USERS_A = [
-    DemoUser("huisarts@delinde.example", "Dr. Anna de Vries", Role.HUISARTS),
+    DemoUser("huisarts@delinde.example", "Dr. Anna de Vries", Role.HUISARTS, reviews_audit=True),
     DemoUser("poh-ggz@delinde.example", "Sanne Bakker", Role.POH_GGZ),
     DemoUser("poh-s@delinde.example", "Youssef El Amrani", Role.POH_S),
     DemoUser("manager@delinde.example", "Marieke Jansen", Role.PRAKTIJKMANAGER),
@@ -165,6 +166,7 @@ def _user(practice: Practice, demo: DemoUser) -> User:
             role=demo.role,
             # The demo's treating accounts are confirmed from the start.
             confirmed_at=timezone.now() if demo.role in CLINICAL_ROLES else None,
+            reviews_audit=demo.reviews_audit,
         )
     return user
 

@@ -180,6 +180,12 @@ def test_seed_demo_is_idempotent_and_covers_the_cases():
     assert consult.completed_steps[-1] == "verbanden"
     assert consult.fourd_connections.count() == 2
     assert User.objects.get(email="huisarts@delinde.example").check_password(DEMO_PASSWORD)
+    # Someone in the demo practice sees the Logboek (NEN 7513), as a practice appoints.
+    assert list(
+        User.objects.filter(
+            practice__name="Huisartsenpraktijk De Linde", reviews_audit=True
+        ).values_list("email", flat=True)
+    ) == ["huisarts@delinde.example"]
     services = Service.objects.filter(service_map__is_shared=True)
     assert services.count() == 30
     covered = set(Theme.objects.filter(services__in=services).values_list("slug", flat=True))
