@@ -137,6 +137,9 @@ class ConversationModel:
     teach_back_required: bool = False
     # How to read the chart, under it in the printed plan: plain words for the patient.
     chart_key: Text = ""
+    # What the reviewer of the audit trail reads for each kind of record the model
+    # writes (the object types of its audit records), by its code.
+    audit_labels: Mapping[str, Text] = field(default_factory=dict)
 
     def step(self, slug: str) -> Step | None:
         return next((step for step in self.steps if step.slug == slug), None)

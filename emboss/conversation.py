@@ -419,6 +419,14 @@ EMBOSS = EmbossModel(
     continuable=True,
     session_label=gettext_lazy("cycle"),
     teach_back_required=True,
+    audit_labels={
+        "emboss_sheet": gettext_lazy("EMBOSS conversation"),
+        "emboss_card": gettext_lazy("EMBOSS: conversation card"),
+        "emboss_mark": gettext_lazy("EMBOSS: mark on the card"),
+        "emboss_goal_scale": gettext_lazy("EMBOSS: goal scale"),
+        "emboss_goal_evaluation": gettext_lazy("EMBOSS: evaluation of a goal"),
+        "emboss_agreement_check": gettext_lazy("EMBOSS: check of an agreement"),
+    },
     chart_key=gettext_lazy(
         "A tick: this goes well. An exclamation mark: this worries you. A star: this matters "
         "most to you."

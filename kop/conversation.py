@@ -435,6 +435,14 @@ KOP = KopModel(
         ),
     ),
     suggestions_step="plan",
+    audit_labels={
+        "kop_sheet": gettext_lazy("KOP conversation"),
+        "kop_complaint": gettext_lazy("KOP: complaint"),
+        "kop_circumstance": gettext_lazy("KOP: circumstance"),
+        "kop_style": gettext_lazy("KOP: personal style"),
+        "kop_risk": gettext_lazy("KOP: risk analysis"),
+        "kop_intervention": gettext_lazy("KOP: intervention"),
+    },
     chart_key=gettext_lazy(
         "What weighs on you (O) and how you usually react (P) together lead to your "
         "complaints (K). • weighs on you or falls short, + helps."

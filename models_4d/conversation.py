@@ -300,6 +300,11 @@ FOUR_D = FourDModel(
         ),
     ),
     suggestions_step="plan",
+    audit_labels={
+        "4d_sheet": _("4D conversation"),
+        "4d_entry": _("4D: what plays or helps"),
+        "4d_connection": _("4D: connection"),
+    },
     chart_key=_(
         "• is something that plays. + is something that helps you. An arrow shows what "
         "leads to what."

@@ -369,6 +369,11 @@ SPINNENWEB = SpinnenwebModel(
     ),
     domains=tuple(Domain(d.key, d.name, d.themes) for d in DIMENSIONS),
     suggestions_step="plan",
+    audit_labels={
+        "spinnenweb": gettext_lazy("spider web"),
+        "web_sheet": gettext_lazy("spider web conversation"),
+        "web_dimension": gettext_lazy("spider web: dimension"),
+    },
     chart_key=gettext_lazy(
         "Each line shows a time you filled in the web: further out is better. A star "
         "marks what you want to talk about."

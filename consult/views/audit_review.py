@@ -27,6 +27,7 @@ from consult.models import (
     Role,
     User,
 )
+from consult.registry import conversation_models
 from consult.selectors.audit_review import (
     erased_references,
     filtered_events,
@@ -143,6 +144,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
                 patient_ids=list(names),
             )
     # Translated once per page, not per line and column (get_FOO_display).
+    object_labels = audit_object_labels()
     event_labels, action_labels, outcome_labels = (
         {value: str(label) for value, label in kind.choices}
         for kind in (AuditEventType, AuditAction, AuditOutcome)
@@ -157,7 +159,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
                 f"{DETAIL_LABELS.get(key, key)}: {_shown(value)}"
                 for key, value in e.details.items()
             ),
-            object_label=str(OBJECT_LABELS.get(e.object_type, e.object_type)),
+            object_label=object_labels.get(e.object_type, e.object_type),
             role_label=str(ROLE_LABELS.get(e.role, e.role)),
             event_label=event_labels.get(e.event, e.event),
             action_label=action_labels.get(e.action, e.action),
@@ -194,8 +196,8 @@ def audit_month(request: HttpRequest) -> HttpResponse:
     return render(request, "consult/audit_month.html", context)
 
 
-# What the reviewer reads for the kinds of object in the trail; a kind not listed
-# (a model's own record) shows its code.
+# What the reviewer reads for the kinds of object in the trail: the core's here, each
+# conversation model's in its `audit_labels`; a kind of none of them shows its code.
 OBJECT_LABELS = {
     "patient": gettext_lazy("patient details"),
     "patient_list": gettext_lazy("patient in a list or search"),
@@ -219,7 +221,21 @@ OBJECT_LABELS = {
     "audit_trail": gettext_lazy("audit trail"),
     "audit_summary": gettext_lazy("audit trail per month"),
     "page": gettext_lazy("page"),
+    "print_job": gettext_lazy("printed document"),
 }
+
+
+def audit_object_labels() -> dict[str, str]:
+    """Every kind of object in the trail, by its code, as the reviewer reads it."""
+    labels = {
+        code: str(label)
+        for model in conversation_models()
+        for code, label in model.audit_labels.items()
+    }
+    labels.update((code, str(label)) for code, label in OBJECT_LABELS.items())
+    return labels
+
+
 DETAIL_LABELS = {
     "from": gettext_lazy("from"),
     "to": gettext_lazy("to"),
@@ -235,6 +251,32 @@ DETAIL_LABELS = {
     "user": gettext_lazy("user"),
     "ground": gettext_lazy("ground"),
     "account": gettext_lazy("account"),
+    "factor": gettext_lazy("factor"),
+    "scope": gettext_lazy("blocked for"),
+    "was_locked": gettext_lazy("was blocked"),
+    "failures_cleared": gettext_lazy("failed attempts cleared"),
+    "recovery_codes": gettext_lazy("recovery codes"),
+    "recovery_codes_left": gettext_lazy("recovery codes left"),
+    "authenticator": gettext_lazy("authenticator app"),
+    "print_job": gettext_lazy("printed document"),
+    "his_number_hash": gettext_lazy("HIS number (hashed)"),
+    "by": gettext_lazy("by"),
+}
+# The words the app writes as values in the details, as the reviewer reads them.
+DETAIL_VALUES = {
+    "password": gettext_lazy("password"),
+    "authenticator": gettext_lazy("authenticator app"),
+    "recovery_code": gettext_lazy("recovery code"),
+    "reset link": gettext_lazy("reset link"),
+    "activation link": gettext_lazy("activation link"),
+    "link": gettext_lazy("link"),
+    "invalid or used": gettext_lazy("invalid or used"),
+    "own change": gettext_lazy("changed by themselves"),
+    "idle timeout": gettext_lazy("too long inactive"),
+    "replaced": gettext_lazy("replaced"),
+    "reset": gettext_lazy("reset"),
+    "unknown": gettext_lazy("unknown"),
+    "address": gettext_lazy("network address"),
 }
 
 
@@ -260,7 +302,8 @@ def _shown(value: object) -> str:
         return _("yes") if value else _("no")
     if value is None:
         return "—"
-    return str(ROLE_LABELS.get(str(value), value))
+    text = str(value)
+    return str(ROLE_LABELS.get(text) or DETAIL_VALUES.get(text) or text)
 
 
 def _month_back(today: date, n: int) -> date:

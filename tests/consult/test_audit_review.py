@@ -8,6 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from account_security.lockout import login_succeeded
+from consult.access import Actor
 from consult.models import AuditEvent, AuditEventType, AuditOutcome, Role
 from tests.conftest import client_for, record_failed_login
 from tests.factories import PatientFactory, UserFactory
@@ -193,3 +195,11 @@ def test_the_people_to_filter_on_are_named_with_their_short_role(reviewer, poh_a
     page = client_for(reviewer).get(reverse("audit_trail")).content.decode()
     assert ">POH A (POH-GGZ)</option>" in page
     assert "(POH-GGZ (" not in page
+
+
+def test_the_details_are_in_words(reviewer):
+    """“factor: password” and “reden: idle timeout” were the app's own codes."""
+    login_succeeded(actor=Actor(user=reviewer))
+    page = client_for(reviewer).get(reverse("audit_trail")).content.decode()
+    assert "factor: wachtwoord" in page
+    assert "factor: password" not in page

@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.test import Client
 
 from consult.models import AuditEvent, AuditOutcome, User
+from consult.views.audit_review import audit_object_labels
 from tests.security.world import UrlCase, World, rolled_back
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,7 @@ class Outcome:
     status: int
     audited: bool  # a record naming the patient (allowed), or a refusal (refused)
     error: str = ""
+    object_types: frozenset[str] = frozenset()  # of the records the request left
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,8 @@ def _request(client: Client, world: World, case: UrlCase, *, persona: str) -> Ou
                 audited = new.filter(
                     patient_id=world.patient.public_id, user=user, outcome=AuditOutcome.ALLOWED
                 ).exists()
-            return Outcome(response.status_code, audited)
+            types = frozenset(new.values_list("object_type", flat=True))
+            return Outcome(response.status_code, audited, object_types=types)
     finally:
         client.cookies = cookies
 
@@ -195,3 +198,13 @@ def test_a_user_for_every_persona(security_world: World) -> None:
         for name, user in security_world.personas.items()
         if name != "anonymous"
     )
+
+
+def test_the_reviewer_reads_every_kind_of_record_in_words(coverage: Coverage) -> None:
+    """The Logboek showed codes such as "kop_intervention" and "4d_connection" for the
+    records of the conversation models."""
+    labels = audit_object_labels()
+    seen = {kind for outcome in coverage.allowed.values() for kind in outcome.object_types}
+    assert {"4d_connection", "kop_intervention", "emboss_mark", "web_dimension"} <= seen
+    unlabelled = sorted(kind for kind in seen if kind not in labels)
+    assert not unlabelled, ", ".join(unlabelled)
