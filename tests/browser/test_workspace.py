@@ -122,6 +122,23 @@ def no_english_blank_choice(page: Page, soft, *, where: str) -> None:
     )
 
 
+def expect_priority_numbers_in_one_column(page: Page) -> None:
+    """Each priority's number on the left, all at one edge, its words beside it on its
+    line: a numbered list, not a select after words of every length."""
+    rows = page.locator("#priority-list > li").all()
+    assert len(rows) >= 2, f"{len(rows)} priorities"
+    lefts = set()
+    for row in rows:
+        select, words = row.locator("select").bounding_box(), row.locator("label").bounding_box()
+        assert select
+        assert words
+        lefts.add(round(select["x"]))
+        assert select["x"] + select["width"] <= words["x"], "a number after its words"
+        middle = words["y"] + words["height"] / 2
+        assert select["y"] < middle < select["y"] + select["height"], "words not beside it"
+    assert len(lefts) == 1, f"the numbers stand at {sorted(lefts)}"
+
+
 def wait_for_db(check: Callable[[], bool], what: str) -> None:
     """Poll the database (the browser's request may still be on its way)."""
     deadline = time.monotonic() + DB_WAIT
@@ -199,6 +216,10 @@ def test_whole_4d_consult_by_keyboard(
     )
     priority.select_option("1")
     expect(page.locator(f"#status-{schulden.public_id}")).to_contain_text(SAVED)
+    soft.check(
+        lambda: expect_priority_numbers_in_one_column(page),
+        what="the priority numbers stand in one column, each before its words",
+    )
     axe_check(page)
     next_step_by_keyboard(page, live_server, consult_4d, 6, soft, axe_check)
 
