@@ -17,6 +17,25 @@ pytestmark = pytest.mark.browser
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
+def expect_hint_under_search(page: Page) -> None:
+    """Label, field and button on one line of sight, the hint under them (not wedged
+    between the label and its field)."""
+    field = page.locator("main input[name=q]")
+    hint = page.locator("main #patient-search .helptext")
+    expect(field).to_have_attribute("aria-describedby", "id_q_helptext")
+    expect(hint).to_have_attribute("id", "id_q_helptext")
+    label, box, words = (
+        page.locator("main label[for=id_q]").bounding_box(),
+        field.bounding_box(),
+        hint.bounding_box(),
+    )
+    assert label
+    assert box
+    assert words
+    assert label["y"] + label["height"] <= box["y"], "the label not above its field"
+    assert words["y"] >= box["y"] + box["height"], "the hint not under the field"
+
+
 def test_find_patient_record_consent_start_4d_and_log_out(
     page: Page, axe_check, soft, live_server, huisarts_a, patient_a, practice_a
 ):
@@ -51,6 +70,10 @@ def test_find_patient_record_consent_start_4d_and_log_out(
     page.evaluate("window.__sameDocument = true")
     search = page.locator("main input[name=q]")
     soft.has_text(page.locator("main label[for=id_q]"), "Zoek een patiënt", where="search label")
+    soft.check(
+        lambda: expect_hint_under_search(page),
+        what="the search's hint stands under its field and describes it",
+    )
     search.press_sequentially("hoek", delay=40)
     expect(results).not_to_contain_text("Jansen")
     expect(results.get_by_role("link", name=re.compile("Hoekstra"))).to_be_visible()
