@@ -4,6 +4,7 @@ the seeds. Every name, number and address here is invented."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -57,6 +58,7 @@ PATIENTS_A = [
         "name_prefix": "",
         "last_name": "Hoekstra",
         "birth_years_ago": 53,
+        "birthday": (6, 2),
         "his_number": "100231",
         "postcode": "9999 AC",
         "phone": "0612345001",
@@ -68,6 +70,7 @@ PATIENTS_A = [
         "name_prefix": "",
         "last_name": "Martina",
         "birth_years_ago": 41,
+        "birthday": (10, 23),
         "his_number": "100232",
         "postcode": "9999 AD",
         "phone": "0612345002",
@@ -79,6 +82,7 @@ PATIENTS_A = [
         "name_prefix": "",
         "last_name": "Yilmaz",
         "birth_years_ago": 67,
+        "birthday": (1, 9),
         "his_number": "100233",
         "postcode": "9999 AE",
         "preferred_language": "tr",
@@ -89,6 +93,7 @@ PATIENTS_A = [
         "name_prefix": "van der",
         "last_name": "Berg",
         "birth_years_ago": 58,
+        "birthday": (4, 27),
         "his_number": "100234",
         "postcode": "9999 AF",
         "notes": "Aanhoudende rugklachten zonder duidelijke oorzaak; vaak op het spreekuur.",
@@ -98,6 +103,7 @@ PATIENTS_A = [
         "name_prefix": "de",
         "last_name": "Boer",
         "birth_years_ago": 29,
+        "birthday": (8, 16),
         "his_number": "100235",
         "postcode": "9999 AG",
         "notes": "Slaapproblemen en piekeren; mantelzorger voor haar moeder.",
@@ -107,6 +113,7 @@ PATIENTS_A = [
         "name_prefix": "",
         "last_name": "Mulder",
         "birth_years_ago": 74,
+        "birthday": (12, 30),
         "his_number": "100236",
         "postcode": "9999 AH",
         "consent": False,
@@ -119,6 +126,7 @@ PATIENTS_B = [
         "name_prefix": "",
         "last_name": "Kramer",
         "birth_years_ago": 45,
+        "birthday": (5, 11),
         "his_number": "200101",
         "postcode": "9998 CE",
         "notes": "",
@@ -175,8 +183,10 @@ def _patient(practice: Practice, clinician: User, data: dict[str, object]) -> Pa
     fields = dict(data)
     wants_consent = bool(fields.pop("consent", True))
     years = int(str(fields.pop("birth_years_ago")))
+    month, day = cast(tuple[int, int], fields.pop("birthday"))
     today = timezone.localdate()
-    born = date(today.year - years, 3, 14)
+    # Aged `years` today, whether or not the birthday has come yet this year.
+    born = date(today.year - years - ((month, day) > (today.month, today.day)), month, day)
     patient, created = Patient.objects.get_or_create(
         practice=practice,
         his_number=fields.pop("his_number"),

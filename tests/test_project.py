@@ -173,6 +173,14 @@ def test_seed_demo_is_idempotent_and_covers_the_cases():
     assert User.objects.filter(practice__name="Gezondheidscentrum Oeverwijk").count() == 1
     kop_case = Patient.objects.get(last_name="Hoekstra")
     assert kop_case.age == 53
+    # The ages the README gives, each on a birthday of its own (a list of patients all
+    # born on one day reads as made up).
+    assert {p.last_name: p.age for p in Patient.objects.all()} == {
+        "Hoekstra": 53, "Martina": 41, "Yilmaz": 67, "Berg": 58, "Boer": 29,
+        "Mulder": 74, "Kramer": 45,
+    }  # fmt: skip
+    birthdays = {(p.date_of_birth.month, p.date_of_birth.day) for p in Patient.objects.all()}
+    assert len(birthdays) == counts[2]
     assert kop_case.consents.current().exists()
     four_d_case = Patient.objects.get(last_name="Martina")
     assert "geldzorgen" in four_d_case.notes
