@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from account_security.lockout import lockout_error, login_succeeded, password_failed
@@ -78,6 +79,13 @@ class PatientSearchForm(forms.Form):
 
 
 class PatientForm(forms.ModelForm):
+    plain_language = forms.BooleanField(
+        label=capfirst(_("plain language")),
+        required=False,
+        help_text=_("The patient reads with difficulty: keep texts short and simple."),
+        template_name="components/check_field.html",  # the box before its words
+    )
+
     class Meta:
         model = Patient
         fields = [

@@ -22,6 +22,12 @@ HOME_STATES = [
 
 
 class MarkForm(forms.ModelForm):
+    matters_most = forms.BooleanField(
+        label=_("This matters most to me"),
+        required=False,
+        template_name="components/check_field.html",  # the box before its words
+    )
+
     class Meta:
         model = CardMark
         fields = ["state", "matters_most", "words"]

@@ -68,6 +68,15 @@ class Referral(models.TextChoices):
     OTHER = "anders", _("referral by someone else needed (see how to apply)")
 
 
+# The same in a few words, for a column of the search results (the service's page and the
+# filter keep the whole sentence).
+REFERRAL_SHORT = {
+    Referral.NONE: _("sign up yourself"),
+    Referral.GP: _("GP's referral"),
+    Referral.OTHER: _("referral by someone else"),
+}
+
+
 class ServiceQuerySet(models.QuerySet["Service"]):
     def in_maps(self, map_ids: list[int]) -> "ServiceQuerySet":
         return self.filter(service_map_id__in=map_ids)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from sociale_kaart.models import Costs, Referral, Service
+from sociale_kaart.models import REFERRAL_SHORT, Costs, Service
 from sociale_kaart.search import theme_slugs
 from sociale_kaart.themes import ThemeSlug
 
@@ -45,7 +45,7 @@ def result_rows(services: list[Service], query: str = "") -> list[ResultRow]:
         for value, label in ThemeSlug.choices
     }
     costs = {value: escape(str(label)) for value, label in Costs.choices}
-    referrals = {value: escape(str(label)) for value, label in Referral.choices}
+    referrals = {value.value: escape(str(label)) for value, label in REFERRAL_SHORT.items()}
     today = timezone.localdate()
     # Each part after the link follows a space, as the words of a sentence.
     stale = (

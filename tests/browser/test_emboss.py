@@ -211,6 +211,7 @@ def test_a_whole_cycle_from_the_card_to_cycle_two(
         LETTERS
     )
     axe_check(quiet(page))
+    expect_ticks_before_their_words(page, at_least=7)  # one "belangrijkst" per domain
     shoot(page, "1-voorbereiden", soft)
 
     # Steps 2 and 3: the conversation and her priorities, typed.

@@ -10,6 +10,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from consult.models import Consult
 from tests.browser.conftest import enter_code, enter_password, link_authenticator, log_in
+from tests.browser.journeys import expect_ticks_before_their_words
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.browser
@@ -269,3 +270,40 @@ def assert_visible_focus(element: Locator) -> None:
     assert box["x"] >= 0
     assert box["y"] >= 0, "the focused element is off screen"
     assert box["x"] + box["width"] <= 1280, "the focused element is off screen"
+
+
+def test_new_patient_form_reads_as_one_field_after_another(
+    page: Page, axe_check, live_server, huisarts_a
+):
+    """Each label close over its own field and apart from the field above it, the tick
+    box for plain language before its words; a refused date says why and keeps what was
+    typed; the patient is made once it is right."""
+    log_in(page, huisarts_a)
+    page.goto("/patienten/nieuw/")
+    expect_ticks_before_their_words(page, at_least=1)
+    first = page.locator("main label[for=id_first_name]").bounding_box()
+    first_field = page.get_by_label("Voornaam").bounding_box()
+    second = page.locator("main label[for=id_name_prefix]").bounding_box()
+    assert first
+    assert first_field
+    assert second
+    to_own_field = first_field["y"] - (first["y"] + first["height"])
+    to_next_label = second["y"] - (first_field["y"] + first_field["height"])
+    assert 0 <= to_own_field < to_next_label * 0.6, (to_own_field, to_next_label)
+    axe_check(page)
+
+    page.get_by_label("Voornaam").fill("Sanne")
+    page.get_by_label("Achternaam").fill("Visser")
+    page.get_by_label("Geboortedatum").fill("2090-01-01")
+    page.get_by_label("HIS-patiëntnummer").fill("200100")
+    page.get_by_label("Eenvoudige taal").check()
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("main")).to_contain_text("De geboortedatum kan niet in de toekomst liggen")
+    expect(page.get_by_label("Voornaam")).to_have_value("Sanne")
+    expect(page.get_by_label("Eenvoudige taal")).to_be_checked()
+    axe_check(page)
+
+    page.get_by_label("Geboortedatum").fill("1980-05-02")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page).to_have_url(re.compile(rf"/patienten/{UUID}/$"))
+    expect(page.locator("section.patient-banner")).to_contain_text("Sanne Visser")

@@ -155,6 +155,35 @@ def test_the_kaarts_filters_stand_on_one_line_whatever_their_hints(
     assert hint
     assert field
     assert hint["y"] >= field["y"] + field["height"], "the hint is not under its field"
+    # The words to search for, above the filters, the same way.
+    hint = page.locator(".search-main #id_q_helptext").bounding_box()
+    field = page.locator(".search-main [name=q]").bounding_box()
+    assert hint
+    assert field
+    assert hint["y"] >= field["y"] + field["height"], "the search's hint is not under its field"
+
+
+@pytest.mark.parametrize("width", [1366, 768])
+def test_the_logboeks_filters_stand_on_one_line(page: Page, live_server, huisarts_a, width):
+    """The date fields stand taller than the selects: bottom-aligned, the fields of one
+    row stood a few pixels apart."""
+    huisarts_a.reviews_audit = True
+    huisarts_a.save(update_fields=["reviews_audit"])
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, huisarts_a)
+    page.goto("/logboek/")
+    rows: list[dict[str, float]] = []  # the fields by the row they stand in
+    for name in ("start", "end", "his_number", "user", "event", "outcome"):
+        box = page.locator(f".audit-filters [name={name}]").bounding_box()
+        assert box
+        middle = box["y"] + box["height"] / 2
+        row = next((r for r in rows if abs(next(iter(r.values())) - middle) < 30), None)
+        if row is None:
+            rows.append(row := {})
+        row[name] = middle
+    assert len(rows[0]) >= 3, rows
+    for row in rows:
+        assert max(row.values()) - min(row.values()) < 2, rows
 
 
 def on_one_line(part: Locator) -> bool:

@@ -70,6 +70,20 @@ def test_nothing_found_says_so_in_dutch(huisarts_a, services):
     )
 
 
+def test_the_results_say_how_to_get_there_in_a_few_words(huisarts_a, services):
+    """The referral column in a few words (the whole sentence made each row five lines
+    high at 768 px); the service's own page keeps the sentence."""
+    client = client_for(huisarts_a)
+    rows = client.get(reverse("service_list")).content.decode().split("<tr>")[2:]
+    cells = {row.split("</a>")[0].rsplit(">", 1)[1]: row.split("<td>")[-1] for row in rows}
+    assert cells["Buurtsportcoach"].startswith("zelf aanmelden</td>")
+    assert cells["Diëtist De Wortel"].startswith("verwijzing huisarts</td>")
+    page = client.get(
+        reverse("service_detail", kwargs={"service_id": services["dietist"].public_id})
+    )
+    assert "verwijzing van de huisarts nodig" in page.content.decode()
+
+
 def test_filters_theme_costs_referral_and_area(huisarts_a, services):
     client = client_for(huisarts_a)
     assert names(client, theme="voeding") == ["Diëtist De Wortel"]
