@@ -27,7 +27,8 @@ class TimelineEntry:
 
 @dataclass(frozen=True)
 class Trajectory:
-    """One consult, or a chain of them, newest session first."""
+    """One consult, or a chain of them, newest session first; or every consult of a
+    model whose consults do not continue each other, newest first."""
 
     entries: list[TimelineEntry]
 
@@ -63,14 +64,15 @@ def patient_timeline(patient: Patient) -> PatientTimeline:
         timeline = model.timeline(of_model)
         summaries.update(timeline.summaries)
         series.extend(timeline.series)
+    # A model whose consults do not continue each other (a new web, a new 4D) has each
+    # consult in a trajectory of its own: those stand together, newest first, under the
+    # model's one heading, not as many tables under the same name.
     groups: dict[object, list[TimelineEntry]] = {}
     for consult in consults:
-        groups.setdefault(consult.trajectory_id, []).append(
-            TimelineEntry(
-                consult=consult,
-                model=get_conversation_model(consult.model_slug),
-                summary=summaries.get(consult.pk, ""),
-            )
+        model = get_conversation_model(consult.model_slug)
+        key = consult.trajectory_id if model is None or model.continuable else consult.model_slug
+        groups.setdefault(key, []).append(
+            TimelineEntry(consult=consult, model=model, summary=summaries.get(consult.pk, ""))
         )
     trajectories = [
         Trajectory(entries=sorted(entries, key=lambda e: -e.consult.session_number))

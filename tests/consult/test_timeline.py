@@ -79,6 +79,31 @@ def test_trajectories_group_sessions_newest_first(
     assert rounds == ["3", "2", "1"]
 
 
+def test_consults_that_do_not_continue_stand_under_one_heading(
+    throwaway_model,  # noqa: F811
+    consult_4d,
+    huisarts_a,
+):
+    """Two 4D conversations with a proef trajectory between them: one heading "4D-model
+    (2 gesprekken)" with both, newest first, not two tables under the same name."""
+    patient = consult_4d.patient
+    history(patient, huisarts_a, trajectories=1, sessions=2)
+    _queries, page = detail_queries(client_for(huisarts_a), patient)
+    timeline = page[page.index('class="timeline"') :]
+    assert timeline.count("<h3>4D-model") == 1
+    four_d = timeline[timeline.index("<h3>4D-model") :]
+    four_d = four_d[: four_d.index("</table>")]
+    assert "(2 gesprekken)" in four_d
+    assert four_d.count("1 punten in 1 domeinen") == 1  # the newest, with its entry
+    assert four_d.count("<tr>") == 3  # the head and both conversations
+    newest, oldest = re.findall(r"(\d{2}-\d{2}-\d{4} \d{2}:\d{2})", four_d)
+    assert (newest, oldest) == tuple(
+        f"{timezone.localtime(c.started_at):%d-%m-%Y %H:%M}"
+        for c in patient.consults.filter(model_slug="4d").order_by("-started_at")
+    )
+    assert 'Proefmodel <span class="hint">(2 sessies)' in timeline
+
+
 def test_a_models_series_is_drawn_on_the_patient_page(
     throwaway_model,  # noqa: F811
     consult_4d,
