@@ -139,6 +139,15 @@ def expect_priority_numbers_in_one_column(page: Page) -> None:
     assert len(lefts) == 1, f"the numbers stand at {sorted(lefts)}"
 
 
+def expect_left_aligned(field: Locator, status: Locator) -> None:
+    """Judged at rest: while a save is under way "Saving…" stands before the time."""
+    field.page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    box, words = field.bounding_box(), status.bounding_box()
+    assert box
+    assert words
+    assert abs(words["x"] - box["x"]) < 1, (box["x"], words["x"])
+
+
 def wait_for_db(check: Callable[[], bool], what: str) -> None:
     """Poll the database (the browser's request may still be on its way)."""
     deadline = time.monotonic() + DB_WAIT
@@ -181,6 +190,13 @@ def test_whole_4d_consult_by_keyboard(
     page.keyboard.press("Space")
     expect(page.get_by_role("radio", name="Ja, de patiënt wil breder kijken")).to_be_checked()
     expect(page.locator(f"#status-{sheet.public_id}")).to_contain_text(SAVED)
+    soft.check(
+        lambda: expect_left_aligned(
+            page.get_by_label(HELP_QUESTION), page.locator(f"#status-{sheet.public_id}")
+        ),
+        what="the last save's time stands under its field, not pushed right by the "
+        "hidden 'Saving…'",
+    )
     no_english_blank_choice(page, soft, where="step introductie, radios")
     next_step_by_keyboard(page, live_server, consult_4d, 0, soft, axe_check)
 
