@@ -9,9 +9,24 @@ from typing import cast
 from django.db import transaction
 from django.utils import timezone
 
-from consult.models import CLINICAL_ROLES, Consent, Patient, Practice, Role, User
+from consult.access import Actor
+from consult.models import (
+    CLINICAL_ROLES,
+    Consent,
+    Consult,
+    Goal,
+    Patient,
+    Practice,
+    Referral,
+    ReferralEvent,
+    Role,
+    User,
+)
+from consult.models.consults import ConsultStatus
 from consult.registry import conversation_models
+from consult.services.referrals import referral_create
 from sociale_kaart.demo import seed_services
+from sociale_kaart.models import Service
 
 DEMO_PASSWORD = "zonnedal-demo-2026"  # noqa: S105 - a published demo password
 
@@ -159,8 +174,34 @@ def seed_demo() -> dict[str, list[str]]:
             staff = {user.role: user for user in created_users}
             for model in conversation_models():
                 model.seed_demo(patients=demo_patients, staff=staff)
+            _seed_referral(demo_patients, staff)
             accounts[practice.name] = [f"{demo.email} ({demo.role.label})" for demo in users]
     return accounts
+
+
+# The KOP case's goal of back-up, referred to the wijkteam in her first session four weeks
+# ago and not heard of since: the follow-up list (Verwijzingen) shows it.
+REFERRAL = ("100231", "Rugdekking voor als ik het niet red", "Sociaal wijkteam Zuid")
+
+
+def _seed_referral(patients: dict[str, Patient], staff: dict[str, User]) -> None:
+    his_number, goal_text, service_name = REFERRAL
+    patient = patients.get(his_number)
+    goal = Goal.objects.filter(plan__patient=patient, text=goal_text).first()
+    consult = Consult.objects.filter(patient=patient, status=ConsultStatus.OPEN).first()
+    if patient is None or goal is None or consult is None or goal.plan.referrals.exists():
+        return
+    first = Consult.objects.filter(patient=patient).order_by("started_at").first()
+    assert first is not None
+    referral = referral_create(
+        actor=Actor(user=staff.get("poh_ggz") or staff["huisarts"]),
+        consult=consult,
+        service=Service.objects.get(name=service_name, service_map__is_shared=True),
+        goal=goal,
+    )
+    sent_on = timezone.localdate(first.started_at)
+    Referral.objects.filter(pk=referral.pk).update(status_on=sent_on)
+    ReferralEvent.objects.filter(referral=referral).update(on=sent_on)
 
 
 def _user(practice: Practice, demo: DemoUser) -> User:

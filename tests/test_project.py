@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from consult.demo import DEMO_PASSWORD, seed_demo
 from consult.models import Consent, Patient, Practice, User
+from consult.services.referrals import referrals_to_follow_up
 from sociale_kaart.models import Service, Theme
 from sociale_kaart.themes import ThemeSlug
 
@@ -182,6 +183,15 @@ def test_seed_demo_is_idempotent_and_covers_the_cases():
     birthdays = {(p.date_of_birth.month, p.date_of_birth.day) for p in Patient.objects.all()}
     assert len(birthdays) == counts[2]
     assert kop_case.consents.current().exists()
+    # A referral without news for four weeks, so a new user sees the follow-up list at work.
+    waiting = referrals_to_follow_up(kop_case.practice_id)
+    assert [(r.plan.patient, r.service.name) for r in waiting] == [
+        (kop_case, "Sociaal wijkteam Zuid")
+    ]
+    first_session = kop_case.consults.order_by("started_at").first()
+    assert first_session
+    assert waiting[0].status_on == timezone.localdate(first_session.started_at)
+    assert waiting[0].events.get().on == waiting[0].status_on
     four_d_case = Patient.objects.get(last_name="Martina")
     assert "geldzorgen" in four_d_case.notes
     consult = four_d_case.consults.get()

@@ -110,7 +110,7 @@ def test_huisarts_refers_from_the_sociale_kaarts_search_and_returns_to_the_consu
     referral = goal_item.locator("li.referral")
     expect(referral).to_have_count(1)
     expect(referral).to_contain_text(BUDGET_COACH)
-    expect(referral).to_contain_text("0501234567")
+    expect(referral).to_contain_text("050 123 4567")
     expect(page.locator(".messages")).to_contain_text(BUDGET_COACH)
     axe_check(page)
     saved = Referral.objects.get()

@@ -108,7 +108,7 @@ def test_manager_adds_edits_and_deactivates_a_service(
     expect(page).to_have_url(f"{live_server.url}{MAP_PATH}{service.public_id}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
     expect(main).to_contain_text(first_description)
-    expect(main).to_contain_text("0501234567")
+    expect(main).to_contain_text("050 123 4567")  # grouped as written
     expect(main).to_contain_text("Geld en schulden")
     expect(main).to_contain_text("9990-9994")
     assert service.phone == "0501234567"
@@ -401,7 +401,7 @@ def test_huisarts_refers_from_a_goal_and_records_progress(
     referral_item = goal.locator("li.referral")
     expect(referral_item).to_have_count(1)
     expect(referral_item.locator("strong")).to_have_text(DEBT_HELP)
-    expect(referral_item).to_contain_text("0501234567")
+    expect(referral_item).to_contain_text("050 123 4567")
     expect(referral_item.locator(".badge")).to_have_text(f"verwezen {today()}")
     # Once referred, it is no longer offered.
     expect(goal.get_by_role("button", name=named("Verwijzen", DEBT_HELP))).to_have_count(0)

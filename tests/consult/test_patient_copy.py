@@ -220,7 +220,7 @@ def test_the_pdf_copy_holds_the_network_the_evaluation_date_and_each_referral_st
         note="Intake op dinsdag",
     )
     text = printed_copy(huisarts_a, recorded)
-    assert "Mensen om mij heen die helpen • Anja (zus): 0612345678" in text
+    assert "Mensen om mij heen die helpen • Anja (zus): 06 1234 5678" in text
     assert f"Op {formats.date_format(on, 'j F Y')} kijken we samen hoe het gaat." in text
     today = formats.date_format(timezone.localdate(), "j F Y")
     assert f"{today}: verwezen" in text

@@ -87,7 +87,7 @@ def test_refer_with_one_action_and_see_it_in_the_plan(huisarts_a, consult_4d, de
     )
     content = response.content.decode()
     assert "Schuldhulp Zonnedal" in content
-    assert "0501234567" in content
+    assert "050 123 4567" in content  # grouped as written
     assert "verwezen" in content
     assert AuditEvent.objects.filter(object_type="referral", action="create").count() == 1
 
@@ -187,6 +187,13 @@ def test_quiet_open_referrals_show_up_for_follow_up(
     assert "Schuldhulp Zonnedal" in page
     assert "Formulierenhulp" not in page
     assert "Ingrid Hoekstra" in page
+    # The number to call, grouped as a Dutch reader writes it; for the patient too.
+    assert "050 123 4567" in page
+    assert "0501234567" not in page
+    look_along = client_for(huisarts_a).get(
+        reverse("look_along", kwargs={"consult_id": consult_4d.public_id})
+    )
+    assert "telefoon 050 123 4567" in look_along.content.decode()
     assert (
         "Schuldhulp Zonnedal"
         not in client_for(huisarts_b).get(reverse("referral_follow_up")).content.decode()
@@ -206,7 +213,7 @@ def test_the_look_along_view_shows_who_helps_with_contact_details(
         .content.decode()
     )
     assert "Schuldhulp Zonnedal" in page
-    assert "0501234567" in page
+    assert "050 123 4567" in page
 
 
 # --- Referring from the sociale kaart's pages, opened from the plan ---------------------
