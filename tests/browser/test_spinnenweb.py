@@ -85,6 +85,19 @@ def shoot_step(page: Page, slug: str, *, radar: bool = True) -> None:
     page.set_viewport_size(WIDE)
 
 
+def expect_each_scale_on_one_line(page: Page) -> None:
+    """0 to 10 in one row, low on the left: broken over two lines it read as two scales."""
+    scales = page.locator('#step .web-score-scale div[id$="-score"]').all()
+    assert len(scales) == 6
+    for scale in scales:
+        boxes = [label.bounding_box() for label in scale.locator("label").all()]
+        assert len(boxes) == 11
+        tops = {round(box["y"]) for box in boxes if box}
+        assert len(tops) == 1, f"the scale stands on {len(tops)} lines"
+        lefts = [box["x"] for box in boxes if box]
+        assert lefts == sorted(lefts)
+
+
 def autosaved(page: Page, action: Callable[[], None]) -> None:
     """Do what changes a field, and wait until the server answered the save."""
     with page.expect_response(
@@ -206,6 +219,9 @@ def test_a_web_filled_in_together_becomes_a_radar_and_a_goal(
             expect(talk).not_to_be_checked()
     expect(words).to_have_value(WORDS)
     expect_ticks_before_their_words(page, at_least=6)
+    for size in (WIDE, TABLET):
+        page.set_viewport_size(size)
+        expect_each_scale_on_one_line(page)
     shoot_step(page, "scores")
 
     # The conversation: the radar tells the scores and marks what to talk about.
