@@ -5,8 +5,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from consult.access import Actor
+from consult.services.consults import consult_start
+from consult.services.plans import goal_add
+from kop.services import complaint_add
 from models_4d.services import entry_add
 from tests.browser.conftest import log_in
+from tests.factories import ConsentFactory
 
 pytestmark = pytest.mark.browser
 
@@ -56,3 +60,29 @@ def test_the_step_list_never_lies_over_the_step_while_scrolling(
         )
         assert overlap <= 0, f"the step list covers the step by {overlap:.0f} px at {scroll}"
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_kop_schema_in_the_look_along_reads_at_the_size_of_the_plan(
+    page: Page, live_server, poh_a, patient_a
+):
+    """Turned to the patient on a wide screen, the schema's words stood a quarter smaller
+    than the plan's under it: the schema was held to 760 px in a frame of 960."""
+    ConsentFactory.create(patient=patient_a, given_to=poh_a, recorded_by=poh_a)
+    actor = Actor(user=poh_a)
+    consult = consult_start(actor=actor, patient=patient_a, model_slug="kop")
+    complaint_add(actor=actor, consult=consult, text="Slecht slapen", severity=6)
+    goal_add(actor=actor, consult=consult, text="Weer rustig slapen", domain="kop:klachten")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, poh_a)
+    page.goto(f"/consulten/{consult.public_id}/meekijken/")
+    schema_words = page.locator("svg.chart-kop text", has_text="Slecht slapen").first
+    goal_words = page.locator("main li", has_text="Weer rustig slapen").first
+    schema_px = schema_words.evaluate(
+        """t => {
+            const svg = t.ownerSVGElement;  // its type size as drawn on the screen
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            return parseFloat(getComputedStyle(t).fontSize) * scale;
+        }"""
+    )
+    goal_px = goal_words.evaluate("li => parseFloat(getComputedStyle(li).fontSize)")
+    assert schema_px >= goal_px * 0.85, (schema_px, goal_px)
