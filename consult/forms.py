@@ -4,7 +4,6 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from account_security.lockout import lockout_error, login_succeeded, password_failed
@@ -79,11 +78,9 @@ class PatientSearchForm(forms.Form):
 
 
 class PatientForm(forms.ModelForm):
-    plain_language = forms.BooleanField(
-        label=capfirst(_("plain language")),
-        required=False,
-        help_text=_("The patient reads with difficulty: keep texts short and simple."),
-        template_name="components/check_field.html",  # the box before its words
+    # The model's field, with the box before its words.
+    plain_language = Patient._meta.get_field("plain_language").formfield(
+        template_name="components/check_field.html"
     )
 
     class Meta:

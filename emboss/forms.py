@@ -22,10 +22,9 @@ HOME_STATES = [
 
 
 class MarkForm(forms.ModelForm):
-    matters_most = forms.BooleanField(
-        label=_("This matters most to me"),
-        required=False,
-        template_name="components/check_field.html",  # the box before its words
+    # The model's field, with the box before its words.
+    matters_most = CardMark._meta.get_field("matters_most").formfield(
+        template_name="components/check_field.html"
     )
 
     class Meta:
