@@ -74,6 +74,32 @@ def test_the_account_pages_ticks_stand_before_their_words(
 
 
 @pytest.mark.parametrize("width", [1366, 768])
+def test_the_user_list_fits_the_screen_with_its_buttons_together_at_the_right(
+    page: Page, live_server, beheerder_a, poh_a, huisarts_a, width
+):
+    """At 1366 px “Nieuw account” floated alone in the middle of the title row; at 768 px
+    the table ran 70 px off the screen, or broke “Dr. Anna de Vries” into a word a line."""
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, beheerder_a)
+    page.goto("/beheer/gebruikers/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    new, erase = (
+        page.get_by_role("link", name="Nieuw account"),
+        page.get_by_role("link", name="Dossier van een patiënt vernietigen"),
+    )
+    expect(new).to_have_class("button primary")
+    new_box, erase_box = new.bounding_box(), erase.bounding_box()
+    assert new_box
+    assert erase_box
+    assert abs(new_box["y"] - erase_box["y"]) < 2, "the two buttons are not side by side"
+    assert 0 < new_box["x"] - (erase_box["x"] + erase_box["width"]) < 40, "they stand apart"
+    for account in (beheerder_a, poh_a, huisarts_a):
+        name = page.get_by_role("link", name=account.full_name)
+        assert on_one_line(name), f"{account.full_name} wraps"
+        expect(name.locator("xpath=..")).to_contain_text(account.email)
+
+
+@pytest.mark.parametrize("width", [1366, 768])
 def test_the_top_bar_shows_the_search_hint_whole_and_who_is_logged_in_at_the_right(
     page: Page, live_server, poh_a, width
 ):
