@@ -99,6 +99,18 @@ def test_the_user_list_fits_the_screen_with_its_buttons_together_at_the_right(
         expect(name.locator("xpath=..")).to_contain_text(account.email)
 
 
+def test_the_erasure_pages_list_stands_apart_from_the_form(page: Page, live_server, beheerder_a):
+    """“Vernietigde dossiers” stood against the form's buttons, as if it were one of them."""
+    page.set_viewport_size({"width": 768, "height": 900})
+    log_in(page, beheerder_a)
+    page.goto("/beheer/vernietigen/")
+    button = page.get_by_role("button", name="Dossier opzoeken").bounding_box()
+    heading = page.get_by_role("heading", name="Vernietigde dossiers").bounding_box()
+    assert button
+    assert heading
+    assert heading["y"] - (button["y"] + button["height"]) >= 16
+
+
 @pytest.mark.parametrize("width", [1366, 768])
 def test_the_top_bar_shows_the_search_hint_whole_and_who_is_logged_in_at_the_right(
     page: Page, live_server, poh_a, width
