@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sociale_kaart.access import (
@@ -22,6 +21,7 @@ from sociale_kaart.forms import SearchForm, ServiceForm
 from sociale_kaart.models import Service, ServiceMap
 from sociale_kaart.referring import ReferContext, refer_context
 from sociale_kaart.results import result_rows
+from sociale_kaart.revisions import with_changes
 from sociale_kaart.search import Filters, search
 from sociale_kaart.services import service_mark_checked, service_save, service_set_active
 
@@ -166,33 +166,11 @@ def service_active(request: HttpRequest, service_id: UUID) -> HttpResponse:
     return redirect("service_detail", service_id=service.public_id)
 
 
-CHANGE_LABELS = {
-    "created": _lazy("added"),
-    "updated": _lazy("changed"),
-    "checked": _lazy("checked: still correct"),
-    "deactivated": _lazy("deactivated"),
-    "activated": _lazy("activated again"),
-    "imported": _lazy("imported"),
-}
-
-
 @map_keeper_required
 def service_history(request: HttpRequest, service_id: UUID) -> HttpResponse:
     """Every version of the service, each showing the fields that changed in it."""
     service = get_service_for(kaart_user(request), service_id)
-    labels = {
-        field.name: str(field.verbose_name)
-        for field in Service._meta.get_fields()
-        if hasattr(field, "verbose_name")
-    }
-    revisions = list(service.revisions.select_related("changed_by"))
-    for revision, previous in zip(revisions, [*revisions[1:], None], strict=True):
-        revision.change_label = CHANGE_LABELS.get(revision.change, revision.change)  # type: ignore[attr-defined]
-        revision.changed_fields = [  # type: ignore[attr-defined]
-            (labels.get(key, key), ", ".join(value) if isinstance(value, list) else value)
-            for key, value in revision.data.items()
-            if previous is None or previous.data.get(key) != value
-        ]
+    revisions = with_changes(list(service.revisions.select_related("changed_by")))
     return render(
         request, "sociale_kaart/service_history.html", {"service": service, "revisions": revisions}
     )

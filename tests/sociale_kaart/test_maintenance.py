@@ -1,5 +1,8 @@
 """Keeping the map: the practice manager's work, with history and isolation."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +12,11 @@ from tests.conftest import client_for
 from tests.sociale_kaart.conftest import make_service
 
 pytestmark = pytest.mark.django_db
+
+
+def text_of(response) -> str:
+    """The page's words as a reader sees them, each tag a space."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def form_data(map_id, **overrides):
@@ -95,6 +103,33 @@ def test_edit_keeps_the_previous_version_visible(manager_a, practice_a):
     assert "Taalhuis Zonnedal" in page
     assert "Leren lezen." in page
     assert manager_a.full_name in page
+
+
+def test_the_history_reads_in_the_words_of_the_services_page(manager_a, practice_a):
+    """It showed "added", "True", "geen", "0800 1234" as "08001234", "2026-09-08" and
+    "geld-en-schulden": the stored values, half of them in English."""
+    service = make_service(
+        practice_a.own_map, phone="08001234", costs="verzekerd", referral="geen", checked_days_ago=0
+    )
+    client = client_for(manager_a)
+    client.post(reverse("service_active", kwargs={"service_id": service.public_id}))
+    page = text_of(client.get(reverse("service_history", kwargs={"service_id": service.public_id})))
+    today = timezone.localdate().strftime("%d-%m-%Y")
+    for words in (
+        "import of systeem · toegevoegd",
+        f"{manager_a.full_name} · gedeactiveerd",
+        "Actief nee",
+        "Bedient de hele regio ja",
+        "Kosten vergoed uit de basisverzekering",
+        "Verwijzing geen verwijzing nodig: mensen melden zich zelf aan",
+        "Telefoon 0800 1234",
+        f"Laatst gecontroleerd op {today}",
+        "Thema's Geld en schulden",
+    ):
+        assert words in page
+    for stored in ("added", "True", "False", "08001234", "geld-en-schulden", "verzekerd"):
+        assert stored not in page
+    assert "Doelgroep" not in page, "the first version lists a field never filled in"
 
 
 def test_a_stale_edit_is_refused_not_overwritten(manager_a, practice_a):
