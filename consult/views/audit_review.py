@@ -3,6 +3,7 @@ that concerns the practice, filtered by patient, user and period, and a summary 
 month. Filters travel in a POST body, so a patient's HIS number never ends up in a
 URL or a server log. Reviewing is itself logged."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -280,6 +281,9 @@ DETAIL_VALUES = {
 }
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 @dataclass(frozen=True)
 class AuditLine:
     event: AuditEvent
@@ -303,6 +307,9 @@ def _shown(value: object) -> str:
     if value is None:
         return "—"
     text = str(value)
+    if ISO_DATE.fullmatch(text):
+        # Stored as 2026-11-30, read as the rest of the app writes dates.
+        return f"{text[8:10]}-{text[5:7]}-{text[0:4]}"
     return str(ROLE_LABELS.get(text) or DETAIL_VALUES.get(text) or text)
 
 

@@ -203,3 +203,13 @@ def test_the_details_are_in_words(reviewer):
     page = client_for(reviewer).get(reverse("audit_trail")).content.decode()
     assert "factor: wachtwoord" in page
     assert "factor: password" not in page
+
+
+def test_the_dates_in_the_details_read_as_the_rest_of_the_app_writes_them(reviewer):
+    """The review's own record showed its period as “van: 2026-11-30”."""
+    client = client_for(reviewer)
+    filter_trail(client)
+    page = filter_trail(client).content.decode()
+    start = timezone.localdate() - timedelta(days=7)
+    assert f"van: {start:%d-%m-%Y}" in page
+    assert f"van: {start.isoformat()}" not in page
