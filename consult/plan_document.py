@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from consult.evaluation_dates import is_sensible
 from consult.models import Agreement, Consult, ReferralStatus, WhoKind
@@ -133,12 +132,7 @@ def _sensible(value: date | None, today: date) -> date | None:
 
 
 def _agreed_helper(agreement: Agreement) -> Helper:
-    roles = {
-        WhoKind.PROFESSIONAL: _("care professional"),
-        WhoKind.ORGANISATION: _("organisation"),
-        WhoKind.INFORMAL: _("family or informal carer"),
-    }
-    role = str(roles.get(WhoKind(agreement.who_kind), ""))
+    role = WhoKind(agreement.who_kind).role
     name = agreement.who_name or agreement.coordinator
     if not name:
         name, role = role.capitalize(), ""

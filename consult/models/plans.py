@@ -119,6 +119,18 @@ class WhoKind(models.TextChoices):
     # Someone close to the patient, by name: a partner, a daughter, a neighbour.
     INFORMAL = "informal", _("a family member or informal carer (mantelzorger)")
 
+    @property
+    def role(self) -> str:
+        """The kind as a role after a name: "Sanne (family or informal carer)"."""
+        return str(WHO_ROLES.get(self, ""))
+
+
+WHO_ROLES = {
+    WhoKind.PROFESSIONAL: _("care professional"),
+    WhoKind.ORGANISATION: _("organisation"),
+    WhoKind.INFORMAL: _("family or informal carer"),
+}
+
 
 class Agreement(Removable, Versioned):
     """A zorgafspraak: what is done for a goal, by whom, who coordinates, when it is
@@ -153,11 +165,11 @@ class Agreement(Removable, Versioned):
         return self.what
 
     def who_display(self) -> str:
-        """Who does it, for a line on screen: the kind, with the name when there is one."""
-        kind = str(self.get_who_kind_display())
+        """Who does it, for a line on screen: the name with its role when there is a
+        name ("Youssef El Amrani (care professional)"), else the kind."""
         if self.who_kind == WhoKind.PATIENT or not self.who_name:
-            return kind
-        return f"{self.who_name} ({kind})"
+            return str(self.get_who_kind_display())
+        return f"{self.who_name} ({WhoKind(self.who_kind).role})"
 
 
 class NetworkMember(Removable, Versioned):

@@ -101,7 +101,7 @@ def test_agreements_are_lines_that_open_to_edit(huisarts_a, consult_4d):
     attributes, summary, body = details.groups()
     assert "open" not in attributes
     assert "Samen de post openen" in summary
-    assert re.search(r"Anja \(een familielid", summary)
+    assert "Anja (familie of mantelzorger)" in summary
     assert on.strftime("%d-%m-%Y") in summary
     # The edit form, with the fields that save themselves, is fetched when the line is
     # opened (htmx asks on the details' toggle); without JavaScript the link opens it.
@@ -167,7 +167,8 @@ def test_someone_close_can_do_it_by_name(huisarts_a, consult_4d):
     )
     agreement = Agreement.objects.get()
     assert (agreement.who_kind, agreement.who_name) == (WhoKind.INFORMAL, "Dochter Sanne")
-    assert agreement.who_display().startswith("Dochter Sanne (")
+    # The name with its role, as the printed plan has it: not "(een familielid of ...)".
+    assert agreement.who_display() == "Dochter Sanne (familie of mantelzorger)"
 
 
 # Evaluation dates
