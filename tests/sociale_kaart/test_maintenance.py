@@ -188,6 +188,13 @@ def test_stale_records_are_listed_and_checked_with_one_click(manager_a, practice
     assert old.revisions.values_list("change", flat=True)[0] == "checked"
 
 
+def test_the_list_to_check_gives_the_number_to_call(manager_a, practice_a):
+    """The page says to call them; the number stood only on each service's own page."""
+    make_service(practice_a.own_map, name="Oud", checked_days_ago=400, phone="0501234567")
+    page = text_of(client_for(manager_a).get(reverse("service_review")))
+    assert "Oud 050 123 4567" in page
+
+
 def test_deactivate_and_activate(manager_a, practice_a):
     service = make_service(practice_a.own_map, name="Tijdelijk")
     client = client_for(manager_a)
