@@ -16,8 +16,8 @@ from consult.audit import audit_consult_change, audit_log
 from consult.models import AuditAction, Consult
 from consult.patient_copy import patient_record
 from consult.services.consults import consult_confirm_icpc
-from consult.services.flags import open_flags_seen
 from consult.soep import MAX_CHARS, parse_codes, soep_for
+from consult.views.banner import banner_context
 from printing import documents as printed
 from printing.jobs import print_job_start
 from printing.models import PrintKind
@@ -96,15 +96,13 @@ def soep(request: HttpRequest, consult_id: UUID) -> HttpResponse:
         )
     context = {
         "consult": consult,
-        "patient": consult.patient,
         "soep": summary,
         "max_chars": MAX_CHARS,
         "codes_value": request.POST.get("icpc_codes", "")
         if error
         else (consult.icpc_codes or " ".join(summary.suggested_codes)),
         "error": error,
-        "consent": consult.patient.consents.current().first(),
-        "flags": open_flags_seen(actor=actor, patient=consult.patient),
+        **banner_context(actor, consult.patient),
     }
     return render(request, "consult/soep.html", context, status=422 if error else 200)
 

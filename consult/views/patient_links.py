@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from consult.access import Actor, clinician_required, get_patient_for, tried_action
 from consult.forms import PatientLinkForm
 from consult.services.patient_links import entry_of, link_create, link_withdraw
+from consult.views.banner import banner_context
 from consult.views.patients import patient_detail_page
 
 
@@ -38,7 +39,7 @@ def link_new(request: HttpRequest, patient_id: UUID) -> HttpResponse:
                 request,
                 "consult/patient_link_made.html",
                 {
-                    "patient": patient,
+                    **banner_context(actor, patient),
                     "link": link,
                     "entry": entry_of(link),
                     "url": url,

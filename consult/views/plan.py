@@ -25,6 +25,7 @@ from consult.plan_forms import (
 )
 from consult.registry import get_conversation_model
 from consult.services import plans, referrals
+from consult.views.banner import banner_context
 from consult.views.workspace import back_url
 from consult.workspace import agreement_editor_form, open_agreement_editor, plan_context
 from sociale_kaart.access import map_ids_for
@@ -145,6 +146,7 @@ def agreement_editor(request: HttpRequest, consult_id: UUID, agreement_id: UUID)
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "consult/workspace.html#agreement_editor", context)
+    context.update(banner_context(actor, consult.patient))
     return render(request, "consult/agreement_editor_page.html", context)
 
 
@@ -167,6 +169,7 @@ def agreement_add_form(request: HttpRequest, consult_id: UUID, goal_id: UUID) ->
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "consult/workspace.html#agreement_add_form", context)
+    context.update(banner_context(actor, consult.patient))
     return render(request, "consult/agreement_add_page.html", context)
 
 

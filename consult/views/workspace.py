@@ -25,9 +25,9 @@ from consult.htmx import is_htmx_swap_of
 from consult.models import Consult, Versioned
 from consult.registry import ConversationModel, Step, get_conversation_model
 from consult.selectors.plans import plan_view
-from consult.services.flags import open_flags_seen
 from consult.services.plans import consult_finish, step_complete
 from consult.trajectories import trajectory_of
+from consult.views.banner import banner_context
 from consult.workspace import first_open_step, next_step, workspace_context
 
 
@@ -58,8 +58,7 @@ def render_workspace(
     context["step_error"] = step_error
     if swap:
         return render(request, "consult/workspace.html#step_swap", context)
-    context["consent"] = consult.patient.consents.current().first()
-    context["flags"] = open_flags_seen(actor=actor, patient=consult.patient)
+    context.update(banner_context(actor, consult.patient))
     context["sessions"] = trajectory_of(consult) if model.continuable else []
     return render(request, "consult/workspace.html", context)
 

@@ -2,6 +2,7 @@
 treating roles until closed with a reason, never on what the patient gets printed."""
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -11,6 +12,7 @@ from consult.access import Actor
 from consult.models import AuditEvent, FlagLevel, PatientFlag
 from consult.services.consults import consult_start
 from consult.services.flags import flag_raise
+from consult.services.plans import agreement_add, goal_add
 from tests.conftest import client_for
 from tests.throwaway_model import SLUG, throwaway_model  # noqa: F401
 
@@ -130,3 +132,49 @@ def test_the_patients_copy_of_their_data_holds_the_flag(flagged, consult_4d, hui
     assert [flag["text"] for flag in data["flags"]] == [FLAG_TEXT]
     pdf = client.get(reverse("patient_copy", kwargs={"patient_id": patient_id, "fmt": "pdf"}))
     assert FLAG_TEXT in pdf_text(pdf.content)
+
+
+def _banner_pages(consult):
+    """Every page that carries the patient banner, as (method, url, body)."""
+    actor = Actor(user=consult.started_by)
+    goal = goal_add(actor=actor, consult=consult, text="Weer gaan wandelen")
+    agreement = agreement_add(actor=actor, consult=consult, goal=goal, what="Elke dag een rondje")
+    in_consult = {"consult_id": consult.public_id}
+    return [
+        ("get", reverse("patient_detail", kwargs={"patient_id": consult.patient.public_id}), {}),
+        ("get", reverse("consult_detail", kwargs=in_consult), {}),
+        ("get", reverse("soep", kwargs=in_consult), {}),
+        (
+            "get",
+            reverse("agreement_editor", kwargs={**in_consult, "agreement_id": agreement.public_id}),
+            {},
+        ),
+        (
+            "get",
+            reverse("agreement_add_form", kwargs={**in_consult, "goal_id": goal.public_id}),
+            {},
+        ),
+        (
+            "post",
+            reverse("patient_link_new", kwargs={"patient_id": consult.patient.public_id}),
+            {"entry": "spinnenweb:web"},
+        ),
+    ]
+
+
+def test_every_page_with_the_patient_banner_shows_consent_and_the_flags(
+    flagged, consult_4d, huisarts_a
+):
+    """The page with a patient's new link said consent was not given, and showed no
+    flag, while both stood on the patient's page; so did the agreement pages."""
+    client = client_for(huisarts_a)
+    for method, url, body in _banner_pages(consult_4d):
+        response = getattr(client, method)(url, body)
+        assert response.status_code == 200, url
+        banner = re.search(
+            r'<section class="patient-banner".*?</section>', response.content.decode(), re.S
+        )
+        assert banner, url
+        assert "niet gegeven" not in banner.group(0), url
+        assert ">gegeven<" in banner.group(0), url
+        assert FLAG_TEXT in banner.group(0), url
