@@ -438,7 +438,7 @@ EMBOSS = EmbossModel(
             patient_title=gettext_lazy("Your conversation card"),
             patient_intro=gettext_lazy(
                 "Seven parts of your life. For each: does it go well, or do you worry about "
-                "it? And what matters most to you? We talk about it together."
+                "it? And what matters most to you?"
             ),
             screens=HOME_SCREENS,
         ),

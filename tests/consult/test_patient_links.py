@@ -177,3 +177,20 @@ def test_no_link_without_consent_or_for_an_unknown_purpose(
     assert refused.status_code == 400
     assert "toestemming" in refused.content.decode()
     assert not PatientLink.objects.exists()
+
+
+@pytest.mark.parametrize("entry", ["spinnenweb:web", "emboss:kaart"])
+def test_the_patients_first_screen_says_each_thing_once(patient, huisarts_a, entry):
+    """The conversation card's first screen said “We praten er samen over.” and then
+    “We praten er samen over in het gesprek.”"""
+    response = client_for(huisarts_a).post(
+        reverse("patient_link_new", kwargs={"patient_id": patient.public_id}), {"entry": entry}
+    )
+    path = re.search(r"http://testserver(/mijn/[^<\s]+/)", response.content.decode()).group(1)
+    main = re.search(r"<main.*?</main>", Client().get(path).content.decode(), re.S).group(0)
+    words = " ".join(re.sub(r"<[^>]+>", " ", main).split())
+    sentences = [s.strip().rstrip(".?") for s in re.split(r"(?<=[.?])\s", words) if s.strip()]
+    for i, one in enumerate(sentences):
+        for other in sentences[i + 1 :]:
+            assert not one.startswith(other), (one, other)
+            assert not other.startswith(one), (one, other)
