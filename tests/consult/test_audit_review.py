@@ -1,6 +1,7 @@
 """Issue 13.4: someone the practice appoints reviews the audit trail: a screen filtered
 by patient, user and period, and a summary per month that points at what is unusual."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -213,3 +214,14 @@ def test_the_dates_in_the_details_read_as_the_rest_of_the_app_writes_them(review
     start = timezone.localdate() - timedelta(days=7)
     assert f"van: {start:%d-%m-%Y}" in page
     assert f"van: {start.isoformat()}" not in page
+
+
+def test_each_moment_is_written_as_the_app_writes_dates(reviewer):
+    """Only this page wrote 7-12-2026; every other writes 07-12-2026 (in January to
+    September, and on the first nine days of a month, the old format shows)."""
+    login_succeeded(actor=Actor(user=reviewer))
+    page = filter_trail(client_for(reviewer)).content.decode()
+    moments = re.findall(r'<td class="when">([^<]*)</td>', page)
+    assert moments
+    for moment in moments:
+        assert re.fullmatch(r"\d\d-\d\d-\d{4} \d\d:\d\d:\d\d", moment), moment
