@@ -256,3 +256,17 @@ def test_the_migration_gives_existing_plans_and_referrals_their_patients_practic
     referrals = Referral.objects.select_related("plan")
     assert len(referrals) == 4
     assert all(referral.practice_id == referral.plan.practice_id for referral in referrals)
+
+
+def test_each_worklist_gives_the_patients_number_to_call(huisarts_a, practice_a):
+    """Both lists ask to call (to make an appointment, to ask how it goes); the patient's
+    number stood only on the patient's page."""
+    due_on = timezone.localdate() - datetime.timedelta(days=3)
+    plans = patients_with_plans(practice_a, 2, evaluation_on=due_on)
+    Patient.objects.filter(pk__in=[plan.patient_id for plan in plans]).update(phone="0612345678")
+    referrals_for(plans, huisarts_a, status=ReferralStatus.REFERRED)
+    client = client_for(huisarts_a)
+    for url in (reverse("evaluations_due"), reverse("referral_follow_up")):
+        words = " ".join(re.sub(r"<[^>]+>", " ", client.get(url).content.decode()).split())
+        assert words.count("Voornaam Achternaam0 06 1234 5678") == 1, url
+        assert words.count("Voornaam Achternaam1 06 1234 5678") == 1, url
