@@ -1,6 +1,6 @@
 """What the browser journeys of the conversation models share: paths, waiting for an
 autosave, the save state beside a field, tick boxes beside their words, reading a
-printed PDF, and where the screenshots for review go."""
+printed PDF, making a patient's link, and where the screenshots for review go."""
 
 import re
 import subprocess
@@ -23,6 +23,18 @@ def patient_path(patient: Patient) -> str:
 
 def consult_path(consult: Consult) -> str:
     return f"/consulten/{consult.public_id}/"
+
+
+def make_patient_link(page: Page, patient: Patient, entry: str, server_url: str) -> str:
+    """Make a link to fill in at home on the patient page, as the professional does
+    (logged in on `page`); the address the page shows, once."""
+    page.goto(patient_path(patient))
+    links = page.get_by_role("region", name="De patiënt thuis laten invullen")
+    links.get_by_label(entry).check()
+    links.get_by_role("button", name="Link maken").click()
+    url = page.locator(".link-url code").inner_text()
+    assert re.fullmatch(rf"{re.escape(server_url)}/mijn/[\w-]{{32,}}/", url), url
+    return url
 
 
 def step_heading(page: Page) -> Locator:

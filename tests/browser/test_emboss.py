@@ -36,6 +36,7 @@ from tests.browser.journeys import (
     autosave,
     consult_path,
     expect_ticks_before_their_words,
+    make_patient_link,
     patient_path,
     pdf_text,
     status_beside,
@@ -449,12 +450,7 @@ def test_the_card_at_home_on_a_phone_and_starting_from_it(
 ):
     # The professional makes the link on the patient page.
     log_in(page, poh_s)
-    page.goto(patient_path(annie))
-    links = page.get_by_role("region", name="De patiënt thuis laten invullen")
-    links.get_by_label("EMBOSS-gesprekskaart").check()
-    links.get_by_role("button", name="Link maken").click()
-    url = page.locator(".link-url code").inner_text()
-    assert re.fullmatch(rf"{re.escape(live_server.url)}/mijn/[\w-]{{32,}}/", url), url
+    url = make_patient_link(page, annie, "EMBOSS-gesprekskaart", live_server.url)
 
     # At home, on a phone without JavaScript: a few screens, then send.
     home = phone(javascript=False)

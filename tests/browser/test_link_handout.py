@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import log_in
-from tests.browser.journeys import patient_path, pdf_text
+from tests.browser.journeys import make_patient_link, pdf_text
 from tests.factories import ConsentFactory, PatientFactory
 
 pytestmark = pytest.mark.browser
@@ -23,11 +23,7 @@ def test_the_printed_link_holds_what_the_patient_needs_and_nothing_of_the_screen
     )
     ConsentFactory.create(patient=patient, given_to=huisarts_a, recorded_by=huisarts_a)
     log_in(page, huisarts_a)
-    page.goto(patient_path(patient))
-    links = page.get_by_role("region", name="De patiënt thuis laten invullen")
-    links.get_by_label("EMBOSS-gesprekskaart").check()
-    links.get_by_role("button", name="Link maken").click()
-    url = page.locator(".link-url code").inner_text()
+    url = make_patient_link(page, patient, "EMBOSS-gesprekskaart", live_server.url)
     # On the screen the professional still reads the instructions, not the handout's title.
     expect(page.get_by_text("Laat deze code op het scherm zien")).to_be_visible()
     expect(page.get_by_role("heading", name="Jouw gesprekskaart")).to_be_hidden()

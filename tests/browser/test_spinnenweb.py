@@ -28,6 +28,7 @@ from tests.browser.journeys import (
     SAVED,
     SHOTS,
     expect_ticks_before_their_words,
+    make_patient_link,
     patient_path,
 )
 from tests.factories import ConsentFactory, PatientFactory
@@ -389,12 +390,7 @@ def test_the_patient_prepares_the_web_at_home_and_the_consult_starts_from_it(
 
     # The professional makes the link on the patient page.
     log_in(page, huisarts_a)
-    page.goto(patient_path(patient))
-    links = page.get_by_role("region", name="De patiënt thuis laten invullen")
-    links.get_by_label(MODEL).check()
-    links.get_by_role("button", name="Link maken").click()
-    url = page.locator(".link-url code").inner_text()
-    assert re.fullmatch(rf"{re.escape(live_server.url)}/mijn/[\w-]{{32,}}/", url), url
+    url = make_patient_link(page, patient, MODEL, live_server.url)
 
     # The patient, on their phone, without JavaScript; a second phone with it runs axe.
     patient_phone = phone(javascript=False)
