@@ -156,13 +156,13 @@ PASSWORD_HASHERS = [
 # Current guidance (NIST SP 800-63B, NCSC): length and a check against common
 # passwords, no composition rules.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "consult.validators.UserAttributeSimilarityValidator"},
     {
         "NAME": "consult.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "consult.validators.CommonPasswordValidator"},
+    {"NAME": "consult.validators.NumericPasswordValidator"},
     {"NAME": "account_security.validators.GuessablePasswordValidator"},
 ]
 

@@ -1,5 +1,7 @@
 """Guessable passwords are refused, with a Dutch message, wherever a password is set."""
 
+import re
+
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -59,3 +61,25 @@ def test_a_sentence_is_fine(huisarts_a, password):
     assert response.status_code == 302
     huisarts_a.refresh_from_db()
     assert huisarts_a.check_password(password)
+
+
+def test_ones_own_name_is_refused(practice_a):
+    """Django looks at username, first_name and last_name, which this user model does not
+    have: a password of one's own full name passed."""
+    user = UserFactory.create(practice=practice_a, full_name="Marieke Oosterhuis")
+    response = change_password(client_for(user), "MariekeOosterhuis2026")
+    assert "Dit wachtwoord lijkt te veel op je volledige naam." in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    validate_password("MariekeOosterhuis2026", user=UserFactory.create(full_name="Jan Smit"))
+
+
+def test_the_rules_speak_to_the_user_as_the_app_does(huisarts_a):
+    """Django's Dutch says "Uw wachtwoord ..." in a list where the app says "je"."""
+    page = client_for(huisarts_a).get(reverse("password_change")).content.decode()
+    rules = re.search(r"<ul[^>]*>(.*?)</ul>", page.split("Nieuw wachtwoord", 1)[1], re.S)
+    assert rules
+    words = " ".join(re.sub(r"<[^>]+>", " ", rules.group(1)).split())
+    assert "Je wachtwoord mag niet te veel lijken op je naam of e-mailadres." in words
+    assert "Je wachtwoord mag niet alleen uit cijfers bestaan." in words
+    assert not re.search(r"\b[Uu]w\b", words), words
