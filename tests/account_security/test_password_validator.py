@@ -83,3 +83,13 @@ def test_the_rules_speak_to_the_user_as_the_app_does(huisarts_a):
     assert "Je wachtwoord mag niet te veel lijken op je naam of e-mailadres." in words
     assert "Je wachtwoord mag niet alleen uit cijfers bestaan." in words
     assert not re.search(r"\b[Uu]w\b", words), words
+
+
+def test_a_wrong_old_password_is_said_as_the_app_does(huisarts_a):
+    response = client_for(huisarts_a).post(
+        reverse("password_change"),
+        {"old_password": "niet het oude", "new_password1": "x", "new_password2": "x"},
+    )
+    page = response.content.decode()
+    assert "Je oude wachtwoord klopt niet. Typ het opnieuw." in page
+    assert "Uw oude wachtwoord" not in page
