@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -309,7 +310,10 @@ def _shown(value: object) -> str:
     text = str(value)
     if ISO_DATE.fullmatch(text):
         # Stored as 2026-11-30, read as the rest of the app writes dates.
-        return f"{text[8:10]}-{text[5:7]}-{text[0:4]}"
+        try:
+            return date_format(date.fromisoformat(text), "d-m-Y")
+        except ValueError:
+            return text
     return str(ROLE_LABELS.get(text) or DETAIL_VALUES.get(text) or text)
 
 

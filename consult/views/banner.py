@@ -11,6 +11,6 @@ def banner_context(actor: Actor, patient: Patient) -> dict[str, object]:
     these out tells the professional that consent was not given."""
     return {
         "patient": patient,
-        "consent": patient.consents.current().first(),
+        "consent": patient.consents.current().select_related("given_to").first(),
         "flags": open_flags_seen(actor=actor, patient=patient),
     }

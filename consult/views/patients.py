@@ -44,6 +44,7 @@ from consult.services.patients import patient_create, patient_update
 from consult.services.referrals import referrals_to_follow_up
 from consult.services.users import awaiting_confirmation_count
 from consult.trajectories import patient_timeline
+from consult.views.banner import banner_context
 
 PAGE_SIZE = 25
 # The worklists (evaluations due, referrals to follow up): a practice may have hundreds.
@@ -206,13 +207,10 @@ def patient_detail_page(
     flag_errors: dict[str, list[str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    consent = patient.consents.current().select_related("given_to").first()
     timeline = patient_timeline(patient)
     context = {
-        "patient": patient,
-        "consent": consent,
+        **banner_context(actor, patient),
         "consent_history": patient.consents.select_related("given_to"),
-        "flags": flag_services.open_flags_seen(actor=actor, patient=patient),
         "closed_flags": flag_services.flags_closed_history(patient),
         "flag_close_form": FlagCloseForm(),
         "flag_errors": flag_errors,
