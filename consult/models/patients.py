@@ -164,6 +164,13 @@ class Patient(models.Model):
         )
 
     @property
+    def listed_name(self) -> str:
+        """As a Dutch list writes it, sorted by the surname without its prefix: "Berg,
+        Kees van der"."""
+        first = " ".join(part for part in (self.first_name, self.name_prefix) if part)
+        return f"{self.last_name}, {first}" if first else self.last_name
+
+    @property
     def age(self) -> int:
         today = timezone.localdate()
         born = self.date_of_birth
