@@ -1,14 +1,21 @@
-"""Fail when a message in a .po file has no translation, is marked fuzzy, or when the
-compiled .mo beside it does not carry the same translations (compilemessages forgotten).
+"""Fail when a message in a .po file has no translation, is marked fuzzy, speaks to its
+reader as "u" where the app says "je", or when the compiled .mo beside it does not carry
+the same translations (compilemessages forgotten).
 
 Usage: python scripts/check_translations.py path/to/django.po
 """
 
 import ast
 import gettext
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+
+# The app says "je" to professionals and patients alike; "u" and "uw" in one sentence
+# of the plan's teach-back question made the POH read two voices on one screen.
+FORMAL_ADDRESS = re.compile(r"\b(?:[Uu]|[Uu]w|[Uu]zelf)\b")
 
 
 @dataclass
@@ -74,6 +81,8 @@ def problems(po_path: Path) -> list[str]:
             found.append(f"fuzzy: {entry.msgid!r}")
         elif not entry.msgstr or any(not text for text in entry.msgstr.values()):
             found.append(f"untranslated: {entry.msgid!r}")
+        elif any(FORMAL_ADDRESS.search(text) for text in entry.msgstr.values()):
+            found.append(f"says 'u' where the app says 'je': {entry.msgid!r}")
     mo_path = po_path.with_suffix(".mo")
     if not mo_path.exists():
         return [*found, f"missing compiled catalogue {mo_path}"]

@@ -149,6 +149,28 @@ def test_every_message_has_a_compiled_dutch_translation():
         assert translation.gettext("Consent recorded.") == "Toestemming vastgelegd."
 
 
+def test_the_translation_check_refuses_a_sentence_that_says_u(tmp_path):
+    """The app says "je" to the POH and to the patient: "Wat gaat u thuis vertellen?"
+    stood in the teach-back step under a heading in "je"."""
+    po = tmp_path / "django.po"
+    po.write_text(
+        'msgid "Ask: what are you going to tell?"\nmsgstr "Vraag: wat gaat u vertellen?"\n\n'
+        'msgid "You can add it now."\nmsgstr "Je kunt het nu toevoegen, met uw naam."\n\n'
+        'msgid "Now, one hour."\nmsgstr "Nu, één uur."\n',
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "scripts/check_translations.py", str(po)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    formal = [line for line in result.stdout.splitlines() if line.startswith("says 'u'")]
+    assert len(formal) == 2, result.stdout
+
+
 def test_every_translation_function_goes_by_a_name_makemessages_reads():
     """makemessages finds a message by the name of the function around it: under
     another name ("gettext_lazy as _lazy") five words of the kaart's history were never

@@ -239,7 +239,7 @@ def test_a_whole_cycle_from_the_card_to_cycle_two(
 
     # Step 4: the money mark becomes a goal; a second goal in her words; an agreement.
     next_step(page, 4)
-    expect(step.locator(".notice-warn")).to_contain_text("Wat gaat u thuis vertellen?")
+    expect(step.locator(".notice-warn")).to_contain_text("Wat ga je thuis vertellen?")
     suggestions = step.locator("#goal-suggestions li")
     expect(suggestions).to_have_count(1)
     suggestion = suggestions.filter(has_text=LETTERS)
@@ -298,7 +298,7 @@ def test_a_whole_cycle_from_the_card_to_cycle_two(
     page.set_viewport_size({"width": 1366, "height": 900})
 
     # Teach-back in the plan panel: her words, and what was explained again.
-    expect(teach_back).to_contain_text("Wat gaat u thuis vertellen?")
+    expect(teach_back).to_contain_text("Wat ga je thuis vertellen?")
     form = teach_back.locator("details")
     if form.get_attribute("open") is None:
         form.locator("summary").click()

@@ -149,7 +149,7 @@ def test_other_models_offer_teach_back_without_requiring_it(consult_4d, huisarts
         .content.decode()
     )
     assert "Plan checken met terugvragen" in page
-    assert "Wat gaat u thuis vertellen?" in page
+    assert "Wat ga je thuis vertellen?" in page
 
 
 def test_goal_attainment_scaling_and_evaluation_in_the_patients_terms(cycle, poh_s):
