@@ -162,8 +162,9 @@ def _readable_address(url: str) -> str:
 
 def _checked_on(patient_id: int) -> date | None:
     """When the patient last told the plan back in their own words (teach-back). Not
-    when a goal changed after it: the plan would say the patient told back this plan."""
+    when a goal changed or an agreement came or went after it: the plan would say the
+    patient told back this plan."""
     teach_back = latest_teach_back(patient_id=patient_id)
-    if teach_back is None or teach_back.goals_changed_after:
+    if teach_back is None or teach_back.plan_changed_after:
         return None
     return timezone.localdate(teach_back.record.done_at)

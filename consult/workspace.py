@@ -127,15 +127,15 @@ def open_agreement_editor(context: dict[str, Any], consult: Consult, agreement_i
 
 
 def _teach_back_context(consult: Consult, model: ConversationModel) -> dict[str, Any]:
-    """The latest teach-back, and whether the plan must be checked again: the goals
-    changed after it, or the model asks for a teach-back in every conversation (EMBOSS:
+    """The latest teach-back, and whether the plan must be checked again: a goal changed
+    or an agreement came or went after it, or the model asks for a teach-back in every conversation (EMBOSS:
     each cycle) and it was done in an earlier one."""
     told = latest_teach_back(patient_id=consult.patient_id)
     earlier = model.teach_back_required and (told is None or told.record.consult_id != consult.pk)
     return {
         "teach_back": told,
         "teach_back_earlier": told is not None and earlier,
-        "teach_back_due": earlier or (told is not None and told.goals_changed_after),
+        "teach_back_due": earlier or (told is not None and told.plan_changed_after),
     }
 
 

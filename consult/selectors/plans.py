@@ -83,24 +83,29 @@ def plan_view(
 @dataclass(frozen=True)
 class LatestTeachBack:
     record: TeachBack
-    # A goal was added, changed, reordered, removed or reached after it: the patient
-    # told back another plan than the one that stands now.
-    goals_changed_after: bool
+    # A goal was added, changed, reordered, removed or reached after it, or an agreement
+    # added or removed: the patient told back another plan than the one that stands
+    # now. An agreement's edits do not count: its words are often put as the patient
+    # said them, and who coordinates and when it is evaluated filled in, afterwards.
+    plan_changed_after: bool
 
 
 def latest_teach_back(*, patient_id: int) -> LatestTeachBack | None:
-    """When the patient last told the plan back in their own words, and whether the
-    goals have changed since. One query."""
+    """When the patient last told the plan back in their own words, and whether its
+    goals or agreements have changed since. One query."""
     after = OuterRef("done_at")
-    changed = Goal.objects.filter(plan__patient_id=patient_id).filter(
-        Q(updated_at__gt=after) | Q(removed_at__gt=after)
+    goal_changed = Goal.objects.filter(
+        Q(updated_at__gt=after) | Q(removed_at__gt=after), plan__patient_id=patient_id
+    )
+    agreement_changed = Agreement.objects.filter(
+        Q(created_at__gt=after) | Q(removed_at__gt=after), goal__plan__patient_id=patient_id
     )
     record = (
         TeachBack.objects.filter(consult__patient_id=patient_id)
-        .annotate(goals_changed_after=Exists(changed))
+        .annotate(plan_changed_after=Exists(goal_changed) | Exists(agreement_changed))
         .select_related("done_by")
         .first()
     )
     if record is None:
         return None
-    return LatestTeachBack(record=record, goals_changed_after=record.goals_changed_after)
+    return LatestTeachBack(record=record, plan_changed_after=record.plan_changed_after)

@@ -10,7 +10,13 @@ from django.urls import reverse
 from consult.access import Actor
 from consult.models import Consult
 from consult.services.consults import consult_start
-from consult.services.plans import goal_add, goal_reach, item_remove, teach_back_record
+from consult.services.plans import (
+    agreement_add,
+    goal_add,
+    goal_reach,
+    item_remove,
+    teach_back_record,
+)
 from tests.conftest import client_for
 from tests.consult.test_plan_panel import autosave
 from tests.consult.test_plan_print import pdf_text, print_plan
@@ -19,7 +25,7 @@ from tests.factories import ConsentFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 TOLD_BACK = "heb je dit plan in je eigen woorden verteld"
-CHANGED_SINCE = "maar de doelen zijn daarna veranderd. Check het plan opnieuw."
+CHANGED_SINCE = "maar de doelen of afspraken zijn daarna veranderd. Check het plan opnieuw."
 EARLIER = "in een eerder gesprek. Check het plan in dit gesprek opnieuw."
 
 
@@ -87,6 +93,42 @@ def test_a_goal_added_removed_or_reached_after_it_counts_too(huisarts_a, consult
         goal_reach(actor=actor, consult=consult_4d, goal=goal)
     assert TOLD_BACK not in printed(huisarts_a, consult_4d)
     assert CHANGED_SINCE in teach_back_section(huisarts_a, consult_4d)
+
+
+@pytest.mark.parametrize(
+    ("change", "counts"), [("added", True), ("removed", True), ("edited", False)]
+)
+def test_an_agreement_added_or_removed_after_it_counts_but_not_its_edits(
+    huisarts_a, consult_4d, change, counts
+):
+    """The patient told back what they will do: an agreement that came or went makes it
+    another plan. Its words put as the patient said them, who coordinates and when it
+    is evaluated, filled in afterwards, do not."""
+    actor = Actor(user=huisarts_a)
+    goal = goal_add(actor=actor, consult=consult_4d, text="Overzicht over mijn geld")
+    agreement = agreement_add(
+        actor=actor, consult=consult_4d, goal=goal, what="Elke maandag de post openmaken"
+    )
+    told_back(huisarts_a, consult_4d)
+    if change == "added":
+        agreement_add(actor=actor, consult=consult_4d, goal=goal, what="Bellen met schuldhulp")
+    elif change == "removed":
+        item_remove(actor=actor, consult=consult_4d, item=agreement, kind="agreement")
+    else:
+        saved = autosave(
+            client_for(huisarts_a),
+            consult_4d,
+            "agreement",
+            agreement,
+            what="Op maandag de post openmaken, met mijn zus",
+            who_kind="patient",
+            coordinator="Dr. A",
+        )
+        assert saved.status_code == 200, saved.content.decode()
+    assert (TOLD_BACK in printed(huisarts_a, consult_4d)) is not counts
+    panel = teach_back_section(huisarts_a, consult_4d)
+    assert (CHANGED_SINCE in panel) is counts
+    assert ("[open form]" in panel) is counts
 
 
 def test_told_back_again_after_the_change_puts_it_back(huisarts_a, consult_4d):
