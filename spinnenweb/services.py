@@ -34,10 +34,11 @@ def sheet_of(consult: Consult) -> WebSheet:
 
 def home_web_for(consult: Consult) -> Web | None:
     """The web the patient sent from home for this consult: the one it took up, or
-    else the latest one no consult has taken up yet."""
+    else, while it is open, the latest one no consult has taken up yet. A finished
+    consult shows only its own: a web sent after it was made for the next."""
+    ours = Q(consult=consult) if consult.is_finished else Q(consult=consult) | Q(consult=None)
     return (
-        Web.objects.filter(patient_id=consult.patient_id, source=WebSource.HOME)
-        .filter(Q(consult=consult) | Q(consult__isnull=True))
+        Web.objects.filter(ours, patient_id=consult.patient_id, source=WebSource.HOME)
         .order_by(F("consult_id").desc(nulls_last=True), "-filled_on", "-created_at")
         .prefetch_related("dimensions")
         .first()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from consult.access import Actor
 from consult.models import Consult, PatientLink
 from consult.services.consults import consult_start
+from consult.services.plans import consult_finish
 from spinnenweb import services
 from spinnenweb.chart import CX, CY, RADIUS, RadarWeb, render_radar_svg
 from spinnenweb.dimensions import DIMENSIONS
@@ -232,6 +233,35 @@ def test_the_patient_fills_in_at_home_and_the_consult_starts_from_it(
     assert together["lichaamsfuncties"] == 5
     assert together["zingeving"] == 8
     assert together["meedoen"] is None
+
+
+def test_a_web_sent_after_a_consult_finished_is_for_the_next_one(
+    web_consult, huisarts_a, patient_a
+):
+    """Lotte's consult of a month ago showed "Thuis ingevuld" with yesterday's date: the
+    web she sent for the next consult, drawn into one that ended before it existed."""
+    actor = Actor(user=huisarts_a)
+    consult_finish(actor=actor, consult=web_consult)
+    link = PatientLink.objects.create(
+        token_hash="after-the-consult",
+        patient=patient_a,
+        model_slug="spinnenweb",
+        purpose="web",
+        created_by=huisarts_a,
+        expires_at=timezone.now() + timedelta(days=10),
+        completed_at=timezone.now(),
+        answers={d.key: {"score": 7} for d in DIMENSIONS},
+    )
+    services.web_from_home(link=link)
+    professional = client_for(huisarts_a)
+
+    def plan_step(consult: Consult) -> str:
+        kwargs = {"consult_id": consult.public_id, "step_slug": "plan"}
+        return professional.get(reverse("consult_step", kwargs=kwargs)).content.decode()
+
+    assert "Thuis ingevuld" not in plan_step(web_consult)
+    following = consult_start(actor=actor, patient=patient_a, model_slug="spinnenweb")
+    assert "Thuis ingevuld, " in plan_step(following)
 
 
 def test_the_trend_runs_a_fixed_number_of_queries_for_20_webs(huisarts_a, patient_a, practice_a):
