@@ -46,9 +46,12 @@ def card_of(consult: Consult) -> Card:
 
 
 def home_card_for(consult: Consult) -> Card | None:
+    """The card the patient filled in at home for this cycle: the one it took up, or
+    else, while the cycle is open, the latest one no cycle has taken up yet. A finished
+    cycle shows only its own: a card sent after it was made for the next."""
+    ours = Q(consult=consult) if consult.is_finished else Q(consult=consult) | Q(consult=None)
     return (
-        Card.objects.filter(patient_id=consult.patient_id, source=CardSource.HOME)
-        .filter(Q(consult=consult) | Q(consult__isnull=True))
+        Card.objects.filter(ours, patient_id=consult.patient_id, source=CardSource.HOME)
         .order_by(F("consult_id").desc(nulls_last=True), "-filled_on", "-created_at")
         .prefetch_related("marks")
         .first()

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consult.access import Actor
-from consult.models import Consult, Goal, Plan, TeachBack
+from consult.models import Consult, Goal, PatientLink, Plan, TeachBack
 from consult.services.consults import consult_start
-from consult.services.plans import agreement_add, goal_add
+from consult.services.plans import agreement_add, consult_finish, goal_add
 from emboss import services
 from emboss.chart import CardMarks, render_card_svg
 from emboss.domains import DOMAINS
@@ -283,6 +283,27 @@ def test_the_card_at_home_by_link(cycle, poh_s, patient_a):
     assert CardMark.objects.get(
         card__consult=cycle, card__source="samen", domain="geld"
     ).matters_most
+
+
+def test_a_card_sent_after_a_cycle_finished_is_for_the_next_one(cycle, poh_s, patient_a):
+    actor = Actor(user=poh_s)
+    consult_finish(actor=actor, consult=cycle)
+    link = PatientLink.objects.create(
+        token_hash="after-the-cycle",
+        patient=patient_a,
+        model_slug="emboss",
+        purpose="kaart",
+        created_by=poh_s,
+        expires_at=timezone.now() + timedelta(days=10),
+        completed_at=timezone.now(),
+        answers={"geld": {"state": "zorgen", "matters_most": True}},
+    )
+    services.card_from_home(link=link)
+    professional = client_for(poh_s)
+    assert "thuis ingevuld" not in professional.get(step(cycle, "voorbereiden")).content.decode()
+    following = consult_start(actor=actor, patient=patient_a, model_slug="emboss", continues=cycle)
+    page = professional.get(step(following, "voorbereiden")).content.decode()
+    assert "heeft de kaart thuis ingevuld" in page
 
 
 def test_reminders_list_evaluations_due_in_the_practice(huisarts_a, practice_a, huisarts_b):
