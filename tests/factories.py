@@ -4,7 +4,7 @@ from typing import Any
 import factory
 from django.utils import timezone
 
-from consult.models import CLINICAL_ROLES, Consent, Patient, Practice, Role, User
+from consult.models import CLINICAL_ROLES, Consent, Patient, PatientLink, Practice, Role, User
 
 PASSWORD = "a-long-test-password-2026"
 
@@ -61,3 +61,15 @@ class ConsentFactory(factory.django.DjangoModelFactory[Consent]):
         lambda consent: UserFactory.create(practice=consent.patient.practice, role=Role.HUISARTS)
     )
     recorded_by = factory.LazyAttribute(lambda consent: consent.given_to)
+
+
+class SentLinkFactory(factory.django.DjangoModelFactory[PatientLink]):
+    """A patient's link the patient has just filled in and sent: pass patient,
+    created_by, model_slug, purpose and answers."""
+
+    class Meta:
+        model = PatientLink
+
+    token_hash = factory.Sequence(lambda n: f"sent-{n}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=10))
+    completed_at = factory.LazyFunction(timezone.now)

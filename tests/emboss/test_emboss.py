@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consult.access import Actor
-from consult.models import Consult, Goal, PatientLink, Plan, TeachBack
+from consult.models import Consult, Goal, Plan, TeachBack
 from consult.services.consults import consult_start
 from consult.services.plans import agreement_add, consult_finish, goal_add
 from emboss import services
@@ -21,7 +21,7 @@ from emboss.chart import CardMarks, render_card_svg
 from emboss.domains import DOMAINS
 from emboss.models import Card, CardMark, CardSource, GoalEvaluation
 from tests.conftest import client_for
-from tests.factories import ConsentFactory, PatientFactory, UserFactory
+from tests.factories import ConsentFactory, PatientFactory, SentLinkFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 SVG = "{http://www.w3.org/2000/svg}"
@@ -288,14 +288,11 @@ def test_the_card_at_home_by_link(cycle, poh_s, patient_a):
 def test_a_card_sent_after_a_cycle_finished_is_for_the_next_one(cycle, poh_s, patient_a):
     actor = Actor(user=poh_s)
     consult_finish(actor=actor, consult=cycle)
-    link = PatientLink.objects.create(
-        token_hash="after-the-cycle",
+    link = SentLinkFactory.create(
         patient=patient_a,
+        created_by=poh_s,
         model_slug="emboss",
         purpose="kaart",
-        created_by=poh_s,
-        expires_at=timezone.now() + timedelta(days=10),
-        completed_at=timezone.now(),
         answers={"geld": {"state": "zorgen", "matters_most": True}},
     )
     services.card_from_home(link=link)

@@ -23,7 +23,7 @@ from spinnenweb.chart import CX, CY, RADIUS, RadarWeb, render_radar_svg
 from spinnenweb.dimensions import DIMENSIONS
 from spinnenweb.models import Web, WebDimension, WebSource
 from tests.conftest import client_for
-from tests.factories import ConsentFactory
+from tests.factories import ConsentFactory, SentLinkFactory
 
 pytestmark = pytest.mark.django_db
 SVG = "{http://www.w3.org/2000/svg}"
@@ -242,14 +242,11 @@ def test_a_web_sent_after_a_consult_finished_is_for_the_next_one(
     web she sent for the next consult, drawn into one that ended before it existed."""
     actor = Actor(user=huisarts_a)
     consult_finish(actor=actor, consult=web_consult)
-    link = PatientLink.objects.create(
-        token_hash="after-the-consult",
+    link = SentLinkFactory.create(
         patient=patient_a,
+        created_by=huisarts_a,
         model_slug="spinnenweb",
         purpose="web",
-        created_by=huisarts_a,
-        expires_at=timezone.now() + timedelta(days=10),
-        completed_at=timezone.now(),
         answers={d.key: {"score": 7} for d in DIMENSIONS},
     )
     services.web_from_home(link=link)
