@@ -80,6 +80,12 @@ def test_finishing_asks_once_in_place(page: Page, axe_check, live_server, huisar
     actions.get_by_role("button", name=re.compile(r"^Afronden$")).click()
     expect(page.locator("p.notice")).to_contain_text("niet meer wijzigen")
     expect(page.get_by_role("button", name="Gesprek afronden")).to_have_count(0)
+    # Read only, and it looks it: a field nobody can type in is not drawn as the top
+    # bar's search field that anyone can.
+    evaluation = page.get_by_label("Volgende evaluatie")
+    expect(evaluation).to_be_disabled()
+    looks = "el => [getComputedStyle(el).backgroundColor, getComputedStyle(el).borderStyle]"
+    assert evaluation.evaluate(looks) != page.locator("#topbar-q").evaluate(looks)
     consult_4d.refresh_from_db()
     assert consult_4d.finished_at is not None
 
