@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -86,7 +87,39 @@ def test_withdrawal_via_the_page(huisarts_a, actor_huisarts_a, patient_a):
     content = response.content.decode()
     assert "Intrekking van de toestemming vastgelegd." in content
     assert "niet gegeven" in content
+    assert "Vraag eerst: “Ik zie vaker dat klachten" in content  # how to ask again
     assert not patient_a.consents.current().exists()
+
+
+def test_withdrawal_stands_behind_one_click_and_opens_when_refused(
+    huisarts_a, actor_huisarts_a, patient_a
+):
+    """The first thing on the patient page was a date of today and "Intrekking
+    vastleggen": one click from a withdrawal nobody asked for."""
+    today = timezone.localdate()
+    consent_record(actor=actor_huisarts_a, patient=patient_a, given_on=today, given_to=huisarts_a)
+    client = client_for(huisarts_a)
+    path = reverse("patient_detail", kwargs={"patient_id": patient_a.public_id})
+    withdraw = re.compile(
+        r'<details class="consent-withdraw"( open)?>\s*<summary>De patiënt trekt de toestemming '
+        r'in</summary>.*?name="withdrawn_on".*?Intrekking vastleggen.*?</details>',
+        re.S,
+    )
+    page = client.get(path).content.decode()
+    shown = withdraw.search(page)
+    assert shown, "the withdrawal is not behind its own summary"
+    assert "Vraag eerst" not in page, "the question for consent stands beside the consent"
+    assert shown.group(1) is None, "the withdrawal stands open"
+    refused = client.post(
+        reverse("consent_revoke", kwargs={"patient_id": patient_a.public_id}),
+        {"withdrawn_on": (today + datetime.timedelta(days=1)).isoformat()},
+    )
+    assert refused.status_code == 400
+    shown = withdraw.search(refused.content.decode())
+    assert shown, "the refused withdrawal is not behind its summary"
+    assert shown.group(1) == " open", "the refused withdrawal hides its message"
+    assert "Kies vandaag of een datum in het verleden." in shown.group(0)
+    assert patient_a.consents.current().exists()
 
 
 def test_unknown_model_is_refused(actor_huisarts_a, huisarts_a, patient_a):
