@@ -12,7 +12,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 # The app says "je" to professionals and patients alike; "u" and "uw" in one sentence
 # of the plan's teach-back question made the POH read two voices on one screen.
 FORMAL_ADDRESS = re.compile(r"\b(?:[Uu]|[Uu]w|[Uu]zelf)\b")
