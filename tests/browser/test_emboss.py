@@ -115,6 +115,10 @@ def shoot(page: Page, name: str, soft) -> None:
     page.set_viewport_size({"width": 1366, "height": 900})
 
 
+def _equal(value: object, expected: object) -> None:
+    assert value == expected, f"{value} != {expected}"
+
+
 def _at_most(value: int, limit: int) -> None:
     assert value <= limit, f"{value} > {limit}"
 
@@ -294,6 +298,15 @@ def test_a_whole_cycle_from_the_card_to_cycle_two(
         lambda: expect(teach_back).to_be_in_viewport(timeout=SOFT_TIMEOUT),
         what="at 768 px the Doelen step's link 'Naar terugvragen' leads nowhere: the plan "
         "panel stays closed",
+    )
+    # Above the step the current one is underlined, not also barred at the left as in
+    # the list beside the step.
+    borders = page.locator(".progress li.current a").evaluate(
+        "a => [getComputedStyle(a).borderLeftWidth, getComputedStyle(a).borderBottomWidth]"
+    )
+    soft.check(
+        lambda: _equal(borders, ["0px", "4px"]),
+        what=f"at 768 px the current step's left and bottom borders are {borders}",
     )
     page.set_viewport_size({"width": 1366, "height": 900})
 
