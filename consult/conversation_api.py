@@ -35,6 +35,7 @@ from consult.registry import (
     TimelineSeries,
     register,
 )
+from consult.selectors.from_home import sent_from_home
 from consult.services.consults import consult_start
 from consult.services.flags import flag_close, flag_raise
 from consult.services.plans import (
@@ -81,6 +82,7 @@ __all__ = [
     "register",
     "register_editable",
     "require_open",
+    "sent_from_home",
     "step_action",
     "step_complete",
     "teach_back_record",

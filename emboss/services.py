@@ -5,7 +5,7 @@ same transaction."""
 from collections.abc import Callable, Sequence
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model, Q
+from django.db.models import Model
 from django.utils import timezone
 
 from consult.conversation_api import (
@@ -14,6 +14,7 @@ from consult.conversation_api import (
     audit_consult_change,
     goal_reach,
     require_open,
+    sent_from_home,
 )
 from consult.models import Agreement, Consult, Goal, PatientLink
 from emboss.domains import DOMAINS
@@ -46,16 +47,10 @@ def card_of(consult: Consult) -> Card:
 
 
 def home_card_for(consult: Consult) -> Card | None:
-    """The card the patient filled in at home for this cycle: the one it took up, or
-    else, while the cycle is open, the latest one no cycle has taken up yet. A finished
-    cycle shows only its own: a card sent after it was made for the next."""
-    ours = Q(consult=consult) if consult.is_finished else Q(consult=consult) | Q(consult=None)
-    return (
-        Card.objects.filter(ours, patient_id=consult.patient_id, source=CardSource.HOME)
-        .order_by(F("consult_id").desc(nulls_last=True), "-filled_on", "-created_at")
-        .prefetch_related("marks")
-        .first()
-    )
+    """The card the patient filled in at home for this cycle (sent_from_home says
+    which)."""
+    home_cards = Card.objects.filter(source=CardSource.HOME).prefetch_related("marks")
+    return sent_from_home(home_cards, consult).first()
 
 
 def card_from_home(*, link: PatientLink) -> Card:

@@ -2,7 +2,6 @@
 home answers over. Each writes its audit record in the same transaction."""
 
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from consult.conversation_api import (
@@ -10,6 +9,7 @@ from consult.conversation_api import (
     AuditAction,
     audit_consult_change,
     require_open,
+    sent_from_home,
 )
 from consult.models import Consult, PatientLink
 from spinnenweb.dimensions import DIMENSIONS
@@ -33,16 +33,9 @@ def sheet_of(consult: Consult) -> WebSheet:
 
 
 def home_web_for(consult: Consult) -> Web | None:
-    """The web the patient sent from home for this consult: the one it took up, or
-    else, while it is open, the latest one no consult has taken up yet. A finished
-    consult shows only its own: a web sent after it was made for the next."""
-    ours = Q(consult=consult) if consult.is_finished else Q(consult=consult) | Q(consult=None)
-    return (
-        Web.objects.filter(ours, patient_id=consult.patient_id, source=WebSource.HOME)
-        .order_by(F("consult_id").desc(nulls_last=True), "-filled_on", "-created_at")
-        .prefetch_related("dimensions")
-        .first()
-    )
+    """The web the patient sent from home for this consult (sent_from_home says which)."""
+    home_webs = Web.objects.filter(source=WebSource.HOME).prefetch_related("dimensions")
+    return sent_from_home(home_webs, consult).first()
 
 
 def home_web_take_up(*, actor: Actor, consult: Consult) -> Web | None:
