@@ -101,6 +101,23 @@ def test_the_patient_fills_in_screen_by_screen_without_name_or_script(
     )
 
 
+def test_withdrawing_an_open_link_asks_once(link_path, huisarts_a, patient):
+    """A link the patient may be filling in was withdrawn with one click."""
+    page = (
+        client_for(huisarts_a)
+        .get(reverse("patient_detail", kwargs={"patient_id": patient.public_id}))
+        .content.decode()
+    )
+    asked = re.search(
+        r'<details class="link-withdraw">\s*<summary>Intrekken</summary>.*?niet meer openen.*?'
+        r'<button type="submit"[^>]*>Ja, link intrekken</button>.*?</details>',
+        page,
+        re.S,
+    )
+    assert asked, "withdrawing the link does not ask first"
+    assert page.count(">Ja, link intrekken</button>") == 1
+
+
 def test_used_expired_withdrawn_and_made_up_tokens_get_the_same_page(
     throwaway_model,  # noqa: F811
     patient,
