@@ -129,9 +129,14 @@ def open_agreement_editor(context: dict[str, Any], consult: Consult, agreement_i
 def _teach_back_context(consult: Consult, model: ConversationModel) -> dict[str, Any]:
     """The latest teach-back, and whether the plan must be checked again: a goal changed
     or an agreement came or went after it, or the model asks for a teach-back in every
-    conversation (EMBOSS: each cycle) and it was done in an earlier one."""
+    conversation (EMBOSS: each cycle) and it was done in another one. Not of a finished
+    conversation: read back later, the latest teach-back may be of a later cycle."""
     told = latest_teach_back(patient_id=consult.patient_id)
-    earlier = model.teach_back_required and (told is None or told.record.consult_id != consult.pk)
+    earlier = (
+        model.teach_back_required
+        and not consult.is_finished
+        and (told is None or told.record.consult_id != consult.pk)
+    )
     return {
         "teach_back": told,
         "teach_back_earlier": told is not None and earlier,

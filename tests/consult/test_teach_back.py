@@ -162,3 +162,7 @@ def test_emboss_asks_for_it_again_in_the_next_cycle(practice_a, patient_a):
     panel = teach_back_section(poh_s, second)
     assert EARLIER not in panel
     assert "✓ Met de patiënt nagelopen op" in panel
+    # The first cycle, read back later: the plan was told back since, not before it.
+    panel = teach_back_section(poh_s, first)
+    assert EARLIER not in panel
+    assert "✓ Met de patiënt nagelopen op" in panel
