@@ -5,8 +5,11 @@ tick boxes before their words."""
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from consult.models import Role
 from tests.browser.conftest import log_in
 from tests.browser.journeys import expect_ticks_before_their_words
+from tests.conftest import client_for
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -235,3 +238,49 @@ def on_one_line(part: Locator) -> bool:
             return words.getBoundingClientRect().height < 1.5 * line;
         }"""
     )
+
+
+@pytest.mark.parametrize("address", ["/logboek/", "/logboek/maand/"])
+def test_the_trails_tables_read_as_cards_on_a_tablet(
+    page: Page, live_server, practice_a, patient_a, address
+):
+    """At 768 px the trail's eight columns and the month's six ran off the screen in a
+    table that scrolled sideways. Each row is now a card: every cell under its column's
+    name, a name over two lines taking its two lines (they overlapped the next one)."""
+    reviewer = UserFactory.create(
+        practice=practice_a, role=Role.HUISARTS, full_name="Dr. Controle", reviews_audit=True
+    )
+    client_for(reviewer).get(f"/patienten/{patient_a.public_id}/")
+    page.set_viewport_size({"width": 768, "height": 900})
+    log_in(page, reviewer)
+    page.goto(address)
+    table = page.locator("table.stack-narrow")
+    expect(table).to_contain_text("Dr. Controle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+    cells = table.locator("tbody tr").first.locator("td")
+    previous_bottom = 0.0
+    for cell in cells.all():
+        label, label_height, box = cell.evaluate(
+            """cell => {
+                const before = getComputedStyle(cell, "::before");
+                const probe = document.createElement("div");
+                probe.style.cssText = `position:absolute;width:${before.width};font:${before.font}`;
+                probe.textContent = cell.dataset.label;
+                document.body.append(probe);
+                const height = probe.getBoundingClientRect().height;
+                probe.remove();
+                const box = cell.getBoundingClientRect();
+                return [before.content, height, {top: box.top, height: box.height}];
+            }"""
+        )
+        assert label.strip('"'), "a cell without its column's name"
+        assert box["height"] >= label_height - 1, f"{label} runs into the next line"
+        assert box["top"] >= previous_bottom - 1, f"{label} stands over the cell above it"
+        previous_bottom = box["top"] + box["height"]
+    if address == "/logboek/maand/":
+        month, show = page.locator("#month").bounding_box(), page.locator(".month-pick button")
+        button = show.bounding_box()
+        assert month
+        assert button
+        assert abs(month["y"] - button["y"]) < 12, "Tonen is not beside the month"

@@ -221,7 +221,7 @@ def test_each_moment_is_written_as_the_app_writes_dates(reviewer):
     September, and on the first nine days of a month, the old format shows)."""
     login_succeeded(actor=Actor(user=reviewer))
     page = filter_trail(client_for(reviewer)).content.decode()
-    moments = re.findall(r'<td class="when">([^<]*)</td>', page)
+    moments = re.findall(r'<td class="when"[^>]*>([^<]*)</td>', page)
     assert moments
     for moment in moments:
         assert re.fullmatch(r"\d\d-\d\d-\d{4} \d\d:\d\d:\d\d", moment), moment
