@@ -86,3 +86,29 @@ def test_the_kop_schema_in_the_look_along_reads_at_the_size_of_the_plan(
     )
     goal_px = goal_words.evaluate("li => parseFloat(getComputedStyle(li).fontSize)")
     assert schema_px >= goal_px * 0.85, (schema_px, goal_px)
+
+
+def test_look_alongs_diagram_fills_the_patients_frame(
+    page: Page, live_server, huisarts_a, consult_4d
+):
+    """The 4D diagram kept its 760 px at the left of a frame of 960, its words smaller
+    than the goals' under it; it now takes the frame's width, in its middle, and stays
+    within the screen's height."""
+    entry_add(
+        actor=Actor(user=huisarts_a),
+        consult=consult_4d,
+        domain="geest",
+        kind="speelt",
+        text="Somber, veel piekeren",
+    )
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, huisarts_a)
+    page.goto(f"/consulten/{consult_4d.public_id}/meekijken/")
+    frame, chart = page.locator(".look-along").bounding_box(), page.locator("svg.chart-4d")
+    box = chart.bounding_box()
+    assert frame
+    assert box
+    assert box["width"] >= frame["width"] - 2, "the diagram does not fill the frame"
+    middle = frame["x"] + frame["width"] / 2
+    assert abs(box["x"] + box["width"] / 2 - middle) < 2, "the diagram is not in the middle"
+    assert box["height"] <= 900, "the diagram is taller than the screen"
