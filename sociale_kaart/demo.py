@@ -23,8 +23,8 @@ SERVICES = [
         "geen",
         "",
         40,
-        "Heeft u schulden of komt u niet rond? Een schuldhulpverlener kijkt samen met u naar uw geld. Samen maakt u een plan.",
-        "Bel of meld u aan via de website van de gemeente.",
+        "Heb je schulden of kom je niet rond? Een schuldhulpverlener kijkt samen met je naar je geld. Samen maak je een plan.",
+        "Bel of meld je aan via de website van de gemeente.",
     ),
     (
         "formulierenhulp",
@@ -35,7 +35,7 @@ SERVICES = [
         "geen",
         "",
         100,
-        "Vrijwilligers helpen u met brieven en formulieren. Bijvoorbeeld van de belasting of de gemeente.",
+        "Vrijwilligers helpen je met brieven en formulieren. Bijvoorbeeld van de belasting of de gemeente.",
         "Loop binnen op dinsdag of donderdag in het buurthuis.",
     ),
     (
@@ -47,8 +47,8 @@ SERVICES = [
         "geen",
         "",
         200,
-        "Een vrijwilliger helpt u een jaar lang om overzicht te krijgen in uw geldzaken.",
-        "Meld u aan via de telefoon.",
+        "Een vrijwilliger helpt je een jaar lang om overzicht te krijgen in je geldzaken.",
+        "Meld je aan via de telefoon.",
     ),
     (
         "wijkteam-noord",
@@ -59,7 +59,7 @@ SERVICES = [
         "geen",
         "9990-9994",
         30,
-        "Het wijkteam helpt bij vragen over geld, wonen, zorg, opvoeding en meedoen. Eén plek voor al uw vragen.",
+        "Het wijkteam helpt bij vragen over geld, wonen, zorg, opvoeding en meedoen. Eén plek voor al je vragen.",
         "Bel het wijkteam of loop binnen.",
     ),
     (
@@ -71,7 +71,7 @@ SERVICES = [
         "geen",
         "9995-9999",
         420,
-        "Het wijkteam helpt bij vragen over geld, wonen, zorg, opvoeding en meedoen. Eén plek voor al uw vragen.",
+        "Het wijkteam helpt bij vragen over geld, wonen, zorg, opvoeding en meedoen. Eén plek voor al je vragen.",
         "Bel het wijkteam of loop binnen.",
     ),
     (
@@ -83,8 +83,8 @@ SERVICES = [
         "huisarts",
         "",
         60,
-        "Voelt u zich somber of eenzaam? Een welzijnscoach zoekt samen met u naar activiteiten die u energie geven.",
-        "De huisarts of POH meldt u aan.",
+        "Voel je je somber of eenzaam? Een welzijnscoach zoekt samen met je naar activiteiten die je energie geven.",
+        "De huisarts of POH meldt je aan.",
     ),
     (
         "buurtsportcoach",
@@ -95,7 +95,7 @@ SERVICES = [
         "geen",
         "",
         90,
-        "De buurtsportcoach helpt u een sport of beweegactiviteit te vinden die bij u past.",
+        "De buurtsportcoach helpt je een sport of beweegactiviteit te vinden die bij je past.",
         "Bel of mail de buurtsportcoach.",
     ),
     (
@@ -107,7 +107,7 @@ SERVICES = [
         "huisarts",
         "",
         150,
-        "Twee jaar lang werkt u in een groep aan gezonder eten, meer bewegen en beter slapen.",
+        "Twee jaar lang werk je in een groep aan gezonder eten, meer bewegen en beter slapen.",
         "Met een verwijzing van de huisarts.",
     ),
     (
@@ -143,7 +143,7 @@ SERVICES = [
         "geen",
         "",
         70,
-        "Zorgt u voor iemand? Het steunpunt geeft advies, een luisterend oor en regelt soms vervangende zorg.",
+        "Zorg je voor iemand? Het steunpunt geeft advies, een luisterend oor en regelt soms vervangende zorg.",
         "Bel het steunpunt.",
     ),
     (
@@ -155,8 +155,8 @@ SERVICES = [
         "geen",
         "",
         120,
-        "Een vrijwilliger komt regelmatig bij u langs voor een praatje of om samen iets te doen.",
-        "Meld u aan via de telefoon.",
+        "Een vrijwilliger komt regelmatig bij je langs voor een praatje of om samen iets te doen.",
+        "Meld je aan via de telefoon.",
     ),
     (
         "ouderenadvies",
@@ -179,7 +179,7 @@ SERVICES = [
         "geen",
         "",
         45,
-        "Wilt u beter leren lezen, schrijven of rekenen? Of leren omgaan met de computer? Het Taalhuis helpt.",
+        "Wil je beter leren lezen, schrijven of rekenen? Of leren omgaan met de computer? Het Taalhuis helpt.",
         "Loop binnen in de bibliotheek.",
     ),
     (
@@ -227,7 +227,7 @@ SERVICES = [
         "geen",
         "",
         90,
-        "Een werkcoach helpt u op weg naar werk, vrijwilligerswerk of een opleiding.",
+        "Een werkcoach helpt je op weg naar werk, vrijwilligerswerk of een opleiding.",
         "Bel het Werkplein.",
     ),
     (
@@ -239,7 +239,7 @@ SERVICES = [
         "geen",
         "",
         60,
-        "Vrijwilligerswerk zoeken dat bij u past. Dat geeft structuur en nieuwe contacten.",
+        "Vrijwilligerswerk zoeken dat bij je past. Dat geeft structuur en nieuwe contacten.",
         "Loop binnen of bel.",
     ),
     (
@@ -263,8 +263,8 @@ SERVICES = [
         "geen",
         "",
         30,
-        "Online cursussen bij piekeren, stress en slecht slapen, in uw eigen tempo.",
-        "Meld u zelf aan op de website.",
+        "Online cursussen bij piekeren, stress en slecht slapen, in je eigen tempo.",
+        "Meld je zelf aan op de website.",
     ),
     (
         "slaapcursus",
@@ -311,7 +311,7 @@ SERVICES = [
         "geen",
         "",
         100,
-        "Een gesprek over wat u bezighoudt: verlies, ziekte, zingeving. Voor iedereen, gelovig of niet.",
+        "Een gesprek over wat jou bezighoudt: verlies, ziekte, zingeving. Voor iedereen, gelovig of niet.",
         "Bel of mail.",
     ),
     (
@@ -323,7 +323,7 @@ SERVICES = [
         "geen",
         "",
         75,
-        "Vragen over opvoeden en opgroeien? Een pedagoog denkt met u mee.",
+        "Vragen over opvoeden en opgroeien? Een pedagoog denkt met je mee.",
         "Loop binnen of bel.",
     ),
     (
@@ -335,7 +335,7 @@ SERVICES = [
         "anders",
         "",
         50,
-        "Een wekelijks voedselpakket als u tijdelijk te weinig geld heeft voor eten.",
+        "Een wekelijks voedselpakket als je tijdelijk te weinig geld hebt voor eten.",
         "Aanmelden via het wijkteam of schuldhulp.",
     ),
     (
@@ -347,7 +347,7 @@ SERVICES = [
         "geen",
         "",
         210,
-        "Vragen over uw huurwoning, huurachterstand of een andere woning.",
+        "Vragen over je huurwoning, huurachterstand of een andere woning.",
         "Bel het huurdersloket.",
     ),
     (
@@ -359,8 +359,8 @@ SERVICES = [
         "geen",
         "",
         140,
-        "Een vrijwilliger helpt u thuis om uw post en rekeningen op orde te brengen.",
-        "Meld u aan via de telefoon.",
+        "Een vrijwilliger helpt je thuis om je post en rekeningen op orde te brengen.",
+        "Meld je aan via de telefoon.",
     ),
     (
         "wandelgroep",

@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 from consult.demo import DEMO_PASSWORD, seed_demo
 from consult.models import Consent, Patient, Practice, User
 from consult.services.referrals import referrals_to_follow_up
+from scripts.check_translations import FORMAL_ADDRESS
+from sociale_kaart.demo import SERVICES
 from sociale_kaart.models import Service, Theme
 from sociale_kaart.themes import ThemeSlug
 
@@ -169,6 +171,14 @@ def test_the_translation_check_refuses_a_sentence_that_says_u(tmp_path):
     assert result.returncode == 1
     formal = [line for line in result.stdout.splitlines() if line.startswith("says 'u'")]
     assert len(formal) == 2, result.stdout
+
+
+def test_the_demos_services_say_je_as_the_app_does():
+    """The demo's kaart spoke to the patient as "u" ("Heeft u schulden ...") on the
+    screen and, quoted as how to apply, on the printed plan under words in "je"."""
+    texts = [text for service in SERVICES for text in service[-2:]]
+    assert len(texts) == 2 * len(SERVICES) > 20
+    assert [text for text in texts if FORMAL_ADDRESS.search(text)] == []
 
 
 def test_every_translation_function_goes_by_a_name_makemessages_reads():
