@@ -131,6 +131,9 @@ class ConversationModel:
     # A consult of this model can be continued by a next one (KOP session, EMBOSS cycle).
     continuable: bool = False
     session_label: Text = ""  # "session", "cycle": how the model names one consult
+    # How many, in the model's word: an ngettext_lazy with a "count" placeholder
+    # ("%(count)s cycle", "%(count)s cycles"); without one, "sessions".
+    session_count: Text | None = None
     patient_entries: Sequence[PatientEntry] = field(default_factory=tuple)
     # The plan must be checked by teach-back before the step that makes it is done
     # (EMBOSS); for the other models the workspace offers it.

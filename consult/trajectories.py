@@ -5,6 +5,8 @@ summary line and series."""
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import ngettext
+
 from consult.models import Consult, Patient
 from consult.registry import ConversationModel, TimelineSeries, get_conversation_model
 
@@ -40,6 +42,20 @@ class Trajectory:
     def can_continue(self) -> bool:
         model = self.latest.model
         return model is not None and model.continuable
+
+    @property
+    def count_label(self) -> str:
+        """ "3 cycles", "3 sessions" or, for consults that do not continue each other,
+        "3 conversations"."""
+        count = len(self.entries)
+        model = self.latest.model
+        if not self.can_continue:
+            return ngettext("%(count)s conversation", "%(count)s conversations", count) % {
+                "count": count
+            }
+        if model is not None and model.session_count is not None:
+            return model.session_count % {"count": count}
+        return ngettext("%(count)s session", "%(count)s sessions", count) % {"count": count}
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.db.models import prefetch_related_objects
 from django.urls import URLPattern, URLResolver
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from brede_gesprek.queries import one_or_none
 from consult.conversation_api import (
@@ -418,6 +418,7 @@ EMBOSS = EmbossModel(
     suggestions_step="doelen",
     continuable=True,
     session_label=gettext_lazy("cycle"),
+    session_count=ngettext_lazy("%(count)s cycle", "%(count)s cycles", "count"),
     teach_back_required=True,
     audit_labels={
         "emboss_sheet": gettext_lazy("EMBOSS conversation"),

@@ -55,7 +55,13 @@ def test_continue_a_trajectory_and_read_the_earlier_round(
     log_in(page, huisarts_a)
     page.locator("#patient-results").first.get_by_role("link", name=re.compile("Hoekstra")).click()
     expect(page).to_have_url(f"{live_server.url}{patient_path(patient_a)}")
-    page.get_by_role("button", name="Start ronde 2").click()
+    # Round 1 is still open: going on with it comes first, round 2 asks once.
+    expect(page.get_by_role("link", name="Verder met ronde 1")).to_have_attribute(
+        "href", consult_path(first)
+    )
+    page.get_by_text("Start ronde 2", exact=True).click()
+    expect(page.locator("details.next-session")).to_contain_text("Ronde 1 is nog open.")
+    page.get_by_role("button", name="Ja, start ronde 2").click()
 
     # The workspace of round 2, linking back to round 1.
     second = Consult.objects.get(continues=first)
@@ -93,8 +99,9 @@ def test_continue_a_trajectory_and_read_the_earlier_round(
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text("Proefronde 2")
     expect(rows.nth(1)).to_contain_text("Proefronde 1")
-    expect(page.get_by_role("button", name="Start ronde 3")).to_be_visible()
-    expect(page.get_by_role("button", name="Start ronde 2")).to_have_count(0)
+    expect(page.get_by_role("link", name="Verder met ronde 2")).to_be_visible()
+    expect(page.get_by_text("Start ronde 3", exact=True)).to_be_visible()
+    expect(page.get_by_text("Start ronde 2", exact=True)).to_have_count(0)
     axe_check(page)
 
 

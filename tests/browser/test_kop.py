@@ -359,7 +359,8 @@ def test_session_two_carries_the_schema_over_and_follows_severity(
     flag_text = PatientFlag.objects.get(patient=marion).text
     log_in(page, poh_a)
     page.goto(patient_path(marion))
-    page.get_by_role("button", name="Start sessie 2").click()
+    page.get_by_text("Start sessie 2", exact=True).click()
+    page.get_by_role("button", name="Ja, start sessie 2").click()
     second = Consult.objects.get(continues=first)
     expect(page).to_have_url(re.compile(re.escape(consult_path(second))))
     expect(page.locator(".workspace-head h2")).to_have_text("KOP-model · sessie 2")

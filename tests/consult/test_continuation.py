@@ -1,5 +1,7 @@
 """Consults that continue each other: KOP session 3 of 8, the next EMBOSS cycle."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -7,6 +9,7 @@ from django.urls import reverse
 from consult.access import Actor
 from consult.models import AuditEvent, Consult
 from consult.services.consults import consult_start
+from consult.services.plans import consult_finish
 from tests.conftest import client_for
 from tests.factories import ConsentFactory, PatientFactory
 from tests.throwaway_model import SLUG, throwaway_model  # noqa: F401
@@ -103,6 +106,31 @@ def test_the_patient_page_continues_a_trajectory_and_refuses_a_foreign_consult(
     )
     assert refused.status_code == 404
     assert Consult.objects.filter(patient=patient).count() == 2
+
+
+def test_an_open_session_is_continued_and_starting_the_next_asks_once(
+    first, patient, huisarts_a
+):
+    """Under an EMBOSS cycle still under way (1 of 7 steps) the patient page offered
+    only "Start cyclus 3", which finished cycle 2 in one click. While the latest is open
+    the page goes on with it; the next one stands behind a question that says so."""
+    client = client_for(huisarts_a)
+    url = reverse("patient_detail", kwargs={"patient_id": patient.public_id})
+    page = client.get(url).content.decode()
+    consult_url = reverse("consult_detail", kwargs={"consult_id": first.public_id})
+    assert f'<a class="button primary" href="{consult_url}">Verder met ronde 1</a>' in page
+    asked = re.search(r'<details class="next-session">(.*?)</details>', page, re.S)
+    assert asked, "starting the next round does not ask"
+    assert "<summary>Start ronde 2</summary>" in asked.group(1)
+    assert "Ronde 1 is nog open. Als je ronde 2 start, wordt ronde 1 afgerond." in asked.group(1)
+    assert '<button type="submit">Ja, start ronde 2</button>' in asked.group(1)
+    assert page.count("ronde 2</") == 2, "a start button outside the question"
+
+    consult_finish(actor=Actor(user=huisarts_a), consult=first)
+    page = client.get(url).content.decode()
+    assert "Verder met ronde" not in page
+    assert "next-session" not in page
+    assert '<button type="submit">Start ronde 2</button>' in page
 
 
 def test_the_workspace_shows_the_session_and_opens_earlier_ones_read_only(

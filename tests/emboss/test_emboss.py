@@ -227,6 +227,9 @@ def test_the_timeline_shows_cycles_and_goals_reached(cycle, poh_s, patient_a):
     )
     assert "Cyclus 1: 1 van 1 doelen bereikt" in page
     assert "EMBOSS: doelen bereikt per cyclus" in page
+    # Counted in the model's own word: the column says "Cyclus", the heading said
+    # "(2 sessies)".
+    assert 'EMBOSS zeven stappen <span class="hint">(2 cycli)</span>' in page
 
 
 def test_casemanager_and_responsible_gp_are_recorded(cycle, poh_s, huisarts_a):
