@@ -63,6 +63,19 @@ class PatientTimeline:
     trajectories: list[Trajectory]
     series: list[TimelineSeries]
 
+    def open_by_model(self) -> dict[str, Consult]:
+        """The newest consult still open of each model, by the model's slug."""
+        open_consults: dict[str, Consult] = {}
+        for trajectory in self.trajectories:
+            for entry in trajectory.entries:
+                consult = entry.consult
+                known = open_consults.get(consult.model_slug)
+                if not consult.is_finished and (
+                    known is None or consult.started_at > known.started_at
+                ):
+                    open_consults[consult.model_slug] = consult
+        return open_consults
+
 
 def patient_timeline(patient: Patient) -> PatientTimeline:
     """One query for the consults, then one call per model for all its consults: the

@@ -208,6 +208,7 @@ def patient_detail_page(
     status: int = 200,
 ) -> HttpResponse:
     timeline = patient_timeline(patient)
+    open_consults = timeline.open_by_model()
     context = {
         **banner_context(actor, patient),
         "consent_history": patient.consents.select_related("given_to"),
@@ -221,7 +222,11 @@ def patient_detail_page(
         "consent_form": consent_form or ConsentForm(actor_user=actor.user),
         "withdraw_form": withdraw_form or ConsentWithdrawForm(),
         "start_form": start_form or ConsultStartForm(),
-        "conversation_models": conversation_models(),
+        # Each model to start, with its conversation still open if there is one: a
+        # second trajectory beside it is seldom what is meant.
+        "start_choices": [
+            (model, open_consults.get(model.slug)) for model in conversation_models()
+        ],
     }
     return render(request, "consult/patient_detail.html", context, status=status)
 

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from consult.access import Actor
 from consult.models import AuditEvent, Consult
@@ -108,9 +109,7 @@ def test_the_patient_page_continues_a_trajectory_and_refuses_a_foreign_consult(
     assert Consult.objects.filter(patient=patient).count() == 2
 
 
-def test_an_open_session_is_continued_and_starting_the_next_asks_once(
-    first, patient, huisarts_a
-):
+def test_an_open_session_is_continued_and_starting_the_next_asks_once(first, patient, huisarts_a):
     """Under an EMBOSS cycle still under way (1 of 7 steps) the patient page offered
     only "Start cyclus 3", which finished cycle 2 in one click. While the latest is open
     the page goes on with it; the next one stands behind a question that says so."""
@@ -153,3 +152,23 @@ def test_the_workspace_shows_the_session_and_opens_earlier_ones_read_only(
     assert "afgerond" in refused.content.decode()
     first.refresh_from_db()
     assert first.completed_steps == []
+
+
+def test_starting_a_model_with_a_conversation_still_open_points_at_it(consult_4d, huisarts_a):
+    """The start form offered the 4D-model as if none were under way: a click began a
+    second 4D conversation beside the open one. Under the model it now says so, with the
+    way to the open one; the other models say nothing."""
+    client = client_for(huisarts_a)
+    url = reverse("patient_detail", kwargs={"patient_id": consult_4d.patient.public_id})
+    page = client.get(url).content.decode()
+    notice = re.search(r'<p class="open-consult" id="model-4d-open">(.*?)</p>', page, re.S)
+    assert notice, "no word of the open 4D conversation"
+    started = timezone.localtime(consult_4d.started_at)
+    assert f"Er loopt nog een gesprek met dit model, begonnen op {started:%-d} " in notice[1]
+    consult_url = reverse("consult_detail", kwargs={"consult_id": consult_4d.public_id})
+    assert f'<a href="{consult_url}">Daarmee verder</a>' in notice[1]
+    assert 'aria-describedby="model-4d-for model-4d-open"' in page
+    assert page.count('class="open-consult"') == 1
+
+    consult_finish(actor=Actor(user=huisarts_a), consult=consult_4d)
+    assert 'class="open-consult"' not in client.get(url).content.decode()
