@@ -278,6 +278,11 @@ def test_the_trails_tables_read_as_cards_on_a_tablet(
         assert box["height"] >= label_height - 1, f"{label} runs into the next line"
         assert box["top"] >= previous_bottom - 1, f"{label} stands over the cell above it"
         previous_bottom = box["top"] + box["height"]
+    # A tablet held sideways, and the narrowest desktop: the table fits or is cards.
+    for width in (1024, 1200):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
     if address == "/logboek/maand/":
         month, show = page.locator("#month").bounding_box(), page.locator(".month-pick button")
         button = show.bounding_box()
