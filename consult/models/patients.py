@@ -144,7 +144,10 @@ class Patient(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["practice", "his_number"], name="patient_his_number_unique_per_practice"
-            )
+            ),
+            # What the practice copied onto consults, plans and print jobs refers to, on
+            # PostgreSQL (migration consult.0017): it is always the patient's.
+            models.UniqueConstraint(fields=["id", "practice"], name="patient_id_practice"),
         ]
         indexes = [
             models.Index(fields=["practice", "last_name"]),

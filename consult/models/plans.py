@@ -59,6 +59,9 @@ class Plan(Versioned):
 
     class Meta:
         verbose_name = _("plan")
+        # What the practice copied onto referrals refers to, on PostgreSQL (migration
+        # consult.0017): it is always the plan's.
+        constraints = [models.UniqueConstraint(fields=["id", "practice"], name="plan_id_practice")]
         indexes = [
             models.Index(
                 fields=["practice", "next_evaluation_on"],

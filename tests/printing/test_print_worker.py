@@ -279,15 +279,17 @@ def test_expired_jobs_are_gone(in_worker, huisarts_a, plan):
 
 
 def test_the_worker_checks_again_and_a_failure_offers_to_try_again(in_worker, huisarts_a, plan):
-    """The patient moved to another practice while the job waited: the worker renders
-    nothing, and the page says so and offers to print again."""
+    """The account of the professional who asked was put in another practice while the
+    job waited (a patient cannot move while a consult refers to it): the worker renders
+    nothing. Put right, the page says the plan was not made and offers to print again."""
     client = client_for(huisarts_a)
     job = print_plan(client, plan)
     page_url, pdf_url = job_urls(job)
     other = type(plan.practice).objects.create(name="Huisartsenpraktijk elders")
-    Patient.objects.filter(pk=plan.patient_id).update(practice=other)
+    User.objects.filter(pk=huisarts_a.pk).update(practice=other)
 
     run_worker()
+    User.objects.filter(pk=huisarts_a.pk).update(practice=plan.practice)
 
     job.refresh_from_db()
     assert (job.status, job.pdf) == (PrintStatus.FAILED, None)
