@@ -123,6 +123,8 @@ def test_an_open_session_is_continued_and_starting_the_next_asks_once(first, pat
     assert "<summary>Start ronde 2</summary>" in asked.group(1)
     assert "Ronde 1 is nog open. Als je ronde 2 start, wordt ronde 1 afgerond." in asked.group(1)
     assert '<button type="submit">Ja, start ronde 2</button>' in asked.group(1)
+    continues = f'<input type="hidden" name="continues" value="{first.public_id}">'
+    assert continues in asked.group(1)
     assert page.count("ronde 2</") == 2, "a start button outside the question"
 
     consult_finish(actor=Actor(user=huisarts_a), consult=first)
@@ -130,6 +132,7 @@ def test_an_open_session_is_continued_and_starting_the_next_asks_once(first, pat
     assert "Verder met ronde" not in page
     assert "next-session" not in page
     assert '<button type="submit">Start ronde 2</button>' in page
+    assert page.count(continues) == 1
 
 
 def test_the_workspace_shows_the_session_and_opens_earlier_ones_read_only(
