@@ -5,7 +5,7 @@ UV ?= uv
 RUN := $(UV) run --frozen
 DEMO_ENV := DEBUG=true HTTPS=false TWO_FACTOR_REQUIRED=$(or $(TWO_FACTOR_REQUIRED),false)
 
-.PHONY: help install system-packages demo test lint check-translations messages bench load
+.PHONY: help install system-packages demo test suite lint check-translations messages bench load
 
 help:
 	@echo "make demo   - install, migrate the SQLite database, load demo data, serve on http://127.0.0.1:8000"
@@ -67,7 +67,11 @@ messages: install
 
 # With the load group: the tests also load the load test's locustfile and read locust's
 # own statistics (tests/test_load_tool.py), so a broken `make load` fails CI.
-test: install system-packages lint
+test: install system-packages lint suite
+
+# The tests alone, for .ci/run, which installs and lints once and then runs them on
+# SQLite and PostgreSQL side by side.
+suite:
 	$(RUN) --group load pytest
 
 # Every benchmark, on SQLite and then on PostgreSQL when a server answers on 127.0.0.1
