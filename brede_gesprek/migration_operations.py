@@ -128,7 +128,7 @@ class AddUniqueConstraintWhileWriting(migrations.AddConstraint):
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT 1 FROM pg_constraint WHERE conname = %s AND conrelid = %s::regclass",
-                [self.constraint.name, model._meta.db_table],
+                [constraint.name, model._meta.db_table],
             )
             if cursor.fetchone():
                 return
