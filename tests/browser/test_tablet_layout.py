@@ -245,8 +245,9 @@ def test_the_trails_tables_read_as_cards_on_a_tablet(
     page: Page, live_server, practice_a, patient_a, address
 ):
     """At 768 px the trail's eight columns and the month's six ran off the screen in a
-    table that scrolled sideways. Each row is now a card: every cell under its column's
-    name, a name over two lines taking its two lines (they overlapped the next one)."""
+    table that scrolled sideways. Each row is now a card: every cell beside its column's
+    name, a name over two lines taking its two lines (they overlapped the next one), the
+    cells two side by side, so that an event takes four lines, not eight."""
     reviewer = UserFactory.create(
         practice=practice_a, role=Role.HUISARTS, full_name="Dr. Controle", reviews_audit=True
     )
@@ -259,7 +260,7 @@ def test_the_trails_tables_read_as_cards_on_a_tablet(
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
     assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
     cells = table.locator("tbody tr").first.locator("td")
-    previous_bottom = 0.0
+    boxes = []
     for cell in cells.all():
         label, label_height, box = cell.evaluate(
             """cell => {
@@ -271,13 +272,23 @@ def test_the_trails_tables_read_as_cards_on_a_tablet(
                 const height = probe.getBoundingClientRect().height;
                 probe.remove();
                 const box = cell.getBoundingClientRect();
-                return [before.content, height, {top: box.top, height: box.height}];
+                return [before.content, height, {
+                    top: box.top, bottom: box.bottom, left: box.left, right: box.right,
+                }];
             }"""
         )
         assert label.strip('"'), "a cell without its column's name"
-        assert box["height"] >= label_height - 1, f"{label} runs into the next line"
-        assert box["top"] >= previous_bottom - 1, f"{label} stands over the cell above it"
-        previous_bottom = box["top"] + box["height"]
+        assert box["bottom"] - box["top"] >= label_height - 1, f"{label} runs into the next line"
+        for other_label, other in boxes:
+            apart = (
+                box["top"] >= other["bottom"] - 1
+                or box["left"] >= other["right"] - 1
+                or box["right"] <= other["left"] + 1
+            )
+            assert apart, f"{label} stands over {other_label}"
+        boxes.append((label, box))
+    lines = {round(box["top"]) for _label, box in boxes}
+    assert len(lines) <= (len(boxes) + 1) // 2, "the cells are not two side by side"
     # A tablet held sideways, and the narrowest desktop: the table fits or is cards.
     for width in (1024, 1200):
         page.set_viewport_size({"width": width, "height": 900})
