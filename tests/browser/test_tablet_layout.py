@@ -153,6 +153,21 @@ def test_the_top_bar_shows_the_search_hint_whole_and_who_is_logged_in_at_the_rig
     )
 
 
+def test_the_top_bar_fits_a_phone(page: Page, live_server, practice_a):
+    """Below 768 px, which the app is not made for, a page still fits the screen: the
+    top bar of the colleague with the most links (the Logboek too) ran 260 px past a
+    phone's width, its links and the log-out button on one line each."""
+    reviewer = UserFactory.create(
+        practice=practice_a, role=Role.HUISARTS, full_name="Dr. Anna de Vries", reviews_audit=True
+    )
+    page.set_viewport_size({"width": 390, "height": 800})
+    log_in(page, reviewer)
+    page.goto("/logboek/")
+    expect(page.locator(".topbar-nav")).to_contain_text("Logboek")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(page.locator(".topbar").get_by_role("button", name="Uitloggen")).to_be_in_viewport()
+
+
 def test_the_service_forms_number_fields_and_tick_look_like_the_rest(
     page: Page, live_server, manager_a
 ):
