@@ -175,11 +175,8 @@ class SamePracticeAsParent(Operation):
         from_state: ProjectState,
         to_state: ProjectState,
     ) -> None:
-        connection = schema_editor.connection
-        model = to_state.apps.get_model(app_label, self.model_name)
-        if connection.vendor != "postgresql" or not self.allow_migrate_model(
-            connection.alias, model
-        ):
+        model = self._postgresql_model(app_label, schema_editor, to_state)
+        if model is None:
             return
         quote = schema_editor.quote_name
         parent_column = model._meta.get_field(self.parent_field).column
@@ -194,7 +191,7 @@ class SamePracticeAsParent(Operation):
             f"ON {parent_table}.{parent_key} = {table}.{quote(parent_column)} "
             f"WHERE {table}.{practice} <> {parent_table}.{parent_practice}"
         )
-        with connection.cursor() as cursor:
+        with schema_editor.connection.cursor() as cursor:
             cursor.execute(wrong_rows)
             (wrong,) = cursor.fetchone()
         if wrong:
@@ -220,13 +217,21 @@ class SamePracticeAsParent(Operation):
         from_state: ProjectState,
         to_state: ProjectState,
     ) -> None:
-        connection = schema_editor.connection
-        model = from_state.apps.get_model(app_label, self.model_name)
-        if connection.vendor != "postgresql" or not self.allow_migrate_model(
-            connection.alias, model
-        ):
+        model = self._postgresql_model(app_label, schema_editor, from_state)
+        if model is None:
             return
         quote = schema_editor.quote_name
         schema_editor.execute(
             f"ALTER TABLE {quote(model._meta.db_table)} DROP CONSTRAINT IF EXISTS {quote(self.name)}"
         )
+
+    def _postgresql_model(
+        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, state: ProjectState
+    ) -> Any:
+        """The model in that state, when the key is this database's to change: None on
+        SQLite, or where a router keeps the model elsewhere."""
+        connection = schema_editor.connection
+        model = state.apps.get_model(app_label, self.model_name)
+        if connection.vendor != "postgresql":
+            return None
+        return model if self.allow_migrate_model(connection.alias, model) else None
