@@ -275,7 +275,7 @@ def test_the_trails_tables_read_as_cards_on_a_tablet(
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
     assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
     cells = table.locator("tbody tr").first.locator("td")
-    boxes = []
+    boxes: list[tuple[str, dict[str, float]]] = []
     for cell in cells.all():
         label, label_height, box = cell.evaluate(
             """cell => {
