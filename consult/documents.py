@@ -68,12 +68,14 @@ def render_pdf(
 
     With `fit_last_block`, a last block that stands alone on the last page is drawn
     smaller to fit on the page before, when a little smaller is enough: a one-page plan
-    rather than a page of text and a page of diagram. The template marks the block
-    (FIT_AFTER, FIT_BLOCK, FIT_FIGURE); a stylesheet of one rule draws the figure
-    smaller (the templates hold no inline style)."""
+    rather than a page of text and a page of diagram. When it is not enough, the block
+    keeps its page and its figure is drawn across the page's whole width instead,
+    larger than under text. The template marks the block (FIT_AFTER, FIT_BLOCK,
+    FIT_FIGURE); a stylesheet of one rule draws the figure smaller or larger (the
+    templates hold no inline style)."""
     html = render_to_string(template, {**context, "static_base": STATIC_PREFIX})
     document = _layout(html, on_fetch)
-    if fit_last_block:
+    if fit_last_block and _last_block_alone(document) and _figure_height(document.pages[-1]):
         height = _figure_height_to_fit(document)
         if height is not None:
             # Given as a user stylesheet, which the document's own overrides unless
@@ -82,6 +84,14 @@ def render_pdf(
             fitted = _layout(html, on_fetch, CSS(string=smaller))
             if len(fitted.pages) < len(document.pages):
                 document = fitted
+        else:
+            larger = (
+                f"#{FIT_FIGURE} svg {{ max-width: none !important; "
+                f"max-height: {_figure_room_alone(document):.1f}px !important; }}"
+            )
+            enlarged = _layout(html, on_fetch, CSS(string=larger))
+            if len(enlarged.pages) == len(document.pages) and _last_block_alone(enlarged):
+                document = enlarged
     pdf: bytes = document.write_pdf(**PDF_OPTIONS)
     return pdf
 
@@ -91,20 +101,39 @@ def _layout(html: str, on_fetch: Callable[[str], None] | None, *extra: CSS) -> D
     return page.render(stylesheets=list(extra), **PDF_OPTIONS)
 
 
-def _figure_height_to_fit(document: Document) -> float | None:
-    """The figure's height, in CSS pixels, at which the last block fits under the text
-    on the page before; None when it is not alone on the last page, or would have to
-    be drawn smaller than SMALLEST_FIGURE to fit."""
+def _last_block_alone(document: Document) -> bool:
+    """Whether the last block starts the last page, right after the text on the page
+    before."""
     if len(document.pages) < 2:
-        return None
+        return False
     last, before = document.pages[-1], document.pages[-2]
-    if FIT_BLOCK not in last.anchors or FIT_AFTER not in before.anchors:
-        return None
+    return FIT_BLOCK in last.anchors and FIT_AFTER in before.anchors
+
+
+def _figure_height_to_fit(document: Document) -> float | None:
+    """The figure's height, in CSS pixels, at which the last block (alone on the last
+    page) fits under the text on the page before; None when it would have to be drawn
+    smaller than SMALLEST_FIGURE to fit."""
+    last, before = document.pages[-1], document.pages[-2]
     _, block_top, _, block_bottom = last.anchors[FIT_BLOCK]
-    _, figure_top, _, figure_bottom = last.anchors.get(FIT_FIGURE, (0, 0, 0, 0))
-    figure = figure_bottom - figure_top
+    figure = _figure_height(last)
     room = before.height - PAGE_BOTTOM_MARGIN - before.anchors[FIT_AFTER][1] - BLOCK_GAP
     smaller = figure - (block_bottom - block_top - room) - 2 * MM  # 2 mm to spare
-    if figure <= 0 or smaller < SMALLEST_FIGURE * figure:
+    if smaller < SMALLEST_FIGURE * figure:
         return None
     return round(smaller, 1)
+
+
+def _figure_room_alone(document: Document) -> float:
+    """The tallest the figure may be drawn, in CSS pixels, with the last block (alone
+    on the last page) kept on that page: the page below the block's top, less its
+    heading and key."""
+    last = document.pages[-1]
+    _, block_top, _, block_bottom = last.anchors[FIT_BLOCK]
+    around = block_bottom - block_top - _figure_height(last)
+    return round(last.height - PAGE_BOTTOM_MARGIN - block_top - around - 2 * MM, 1)
+
+
+def _figure_height(page: Any) -> float:
+    _, figure_top, _, figure_bottom = page.anchors.get(FIT_FIGURE, (0, 0, 0, 0))
+    return float(figure_bottom - figure_top)

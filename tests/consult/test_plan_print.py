@@ -321,8 +321,9 @@ def test_a_short_plan_and_its_diagram_print_on_one_page(huisarts_a, consult_4d):
 
 def test_the_diagram_is_never_drawn_much_smaller_to_save_a_page(huisarts_a, consult_4d):
     """As the goals grow one line at a time, the diagram goes from under the text, drawn
-    a little smaller, to a page of its own; never smaller than three quarters of its size on a
-    page of its own (as it was printed before it was fitted)."""
+    a little smaller, to a page of its own; never smaller than three quarters of its size
+    under text (as it was printed before it was fitted), and on a page of its own drawn
+    larger, across the page's width (170 mm instead of 140)."""
     consult = diagram_only(huisarts_a, consult_4d)
     actor = Actor(user=huisarts_a)
     seen: list[tuple[int, float]] = []  # pages, drawn size as a share of the unfitted
@@ -335,8 +336,30 @@ def test_the_diagram_is_never_drawn_much_smaller_to_save_a_page(huisarts_a, cons
         seen.append((len(pages), round(share, 3)))
         assert share >= 0.75 - 0.005, f"drawn at {share:.0%} of its size: {seen}"
         if len(pages) == 2:
-            assert share == pytest.approx(1, abs=0.005), f"alone on a page yet smaller: {seen}"
+            assert share == pytest.approx(170 / 140, abs=0.01), f"alone, not larger: {seen}"
             break
         goal_add(actor=actor, consult=consult, text=f"Doel {number + 1}: beter slapen")
     assert seen[-1][0] == 2, f"the diagram never went to a page of its own: {seen}"
     assert any(share < 0.9 for count, share in seen if count == 1), seen
+
+
+def test_a_diagram_alone_on_its_page_stays_within_it(huisarts_a, consult_4d):
+    """Drawn larger on a page of its own, the diagram keeps to the page's margins and
+    its key stays above the page number, on the same page."""
+    consult = diagram_only(huisarts_a, consult_4d)
+    actor = Actor(user=huisarts_a)
+    for number in range(8):
+        goal_add(actor=actor, consult=consult, text=f"Doel {number + 1}: beter slapen")
+        printed = layout(print_plan(huisarts_a, consult))
+        if len(printed.pages) == 2:
+            break
+    last = printed.pages[-1]
+    assert len(printed.pages) == 2, f"{len(printed.pages)} pages"
+    assert "Lichaam" in {w.text for w in last}, "the diagram is not on the last page"
+    assert all("Doel" not in w.text for w in last), "text came along to the diagram's page"
+    drawn = [w for w in last if w.y_max < BOTTOM]
+    assert min(w.x_min for w in drawn) >= 20 * MM - 1, "past the left margin"
+    assert max(w.x_max for w in drawn) <= printed.width - 20 * MM + 1, "past the right margin"
+    key = [w.y_max for w in last if w.text == "leidt."]
+    assert key, "the diagram's key is not on its page"
+    assert key[0] < BOTTOM, "the diagram's key runs into the page number"
