@@ -11,7 +11,7 @@ to suggest goals; the defaults here are enough for a model that only lists steps
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.urls import URLPattern, URLResolver
@@ -95,6 +95,14 @@ class Timeline:
 
 
 @dataclass(frozen=True)
+class AnswerLine:
+    """One line of what the patient saved on a screen, told back before sending."""
+
+    text: str
+    own_words: bool = False  # typed by the patient: shown as their words, quoted
+
+
+@dataclass(frozen=True)
 class EntryScreen:
     """One screen of a patient's own entry: a few words and one small form. The form's
     cleaned data must be plain JSON values (str, int, bool, lists of these)."""
@@ -103,6 +111,38 @@ class EntryScreen:
     title: Text
     form_class: type[forms.Form]
     intro: Text = ""
+    # An answer that needs its question to be understood when told back ("Your score:
+    # 7" rather than "7"): the field's name and a text with %(answer)s.
+    answer_formats: Mapping[str, Text] = field(default_factory=dict)
+
+    def answer_lines(self, answers: Mapping[str, Any]) -> list[AnswerLine]:
+        """The saved answers in the order of the form: a choice by its words, a tick
+        by its label (left out when not ticked), typed words as typed; empty answers
+        left out."""
+        lines = []
+        for name, form_field in self.form_class.base_fields.items():
+            value = answers.get(name)
+            text: str | None
+            if isinstance(form_field, forms.BooleanField):
+                text = str(form_field.label) if value else None
+            elif isinstance(form_field, forms.ChoiceField):
+                chosen = "" if value is None else str(value)
+                # Normalised by the field into (value, label) pairs.
+                choices = cast(list[tuple[Any, Any]], form_field.choices)
+                text = next((str(label) for key, label in choices if str(key) == chosen), None)
+            elif value in (None, ""):
+                text = None
+            elif isinstance(form_field, forms.CharField) and name not in self.answer_formats:
+                lines.append(AnswerLine(str(value), own_words=True))
+                continue
+            else:
+                text = str(value)
+            if text:
+                answer_format = self.answer_formats.get(name)
+                lines.append(
+                    AnswerLine(str(answer_format) % {"answer": text} if answer_format else text)
+                )
+        return lines
 
 
 @dataclass(frozen=True)

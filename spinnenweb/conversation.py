@@ -332,7 +332,13 @@ def _together(consult: Consult) -> Web | None:
 
 
 HOME_SCREENS = tuple(
-    EntryScreen(key=d.key, title=d.name, form_class=HomeDimensionForm, intro=d.home_question)
+    EntryScreen(
+        key=d.key,
+        title=d.name,
+        form_class=HomeDimensionForm,
+        intro=d.home_question,
+        answer_formats={"score": gettext_lazy("Your score: %(answer)s")},
+    )
     for d in DIMENSIONS
 )
 

@@ -132,3 +132,22 @@ def record_failed_login(account: User, client_address: str = "192.0.2.7") -> Non
         account=account,
         outcome=AuditOutcome.FAILED,
     )
+
+
+def told_back(page: str) -> dict[str, list[str]]:
+    """The answers the page before sending tells back, per question's title: each line
+    as the patient reads it ("Overgeslagen" for a question skipped)."""
+    import html
+    import re
+
+    told = page[page.index('<ol class="answers">') : page.index("</ol>")]
+    blocks = re.findall(r'<h2 id="answer-\d+">(.*?)</h2>(.*?)(?=<li class="answer">|$)', told, re.S)
+    assert blocks, "the page tells no answers back"
+    return {
+        html.unescape(title): [
+            html.unescape(re.sub(r"<[^>]+>", "", line)).strip()
+            for line in re.findall(r"<(?:li|p)[^>]*>(.*?)</(?:li|p)>", body, re.S)
+            if "Veranderen" not in line
+        ]
+        for title, body in blocks
+    }

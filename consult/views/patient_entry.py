@@ -3,6 +3,8 @@ plain Dutch, a few words per screen, and no JavaScript needed. Every token that 
 not open a usable link gets the same page, whether it expired, was used, was
 withdrawn or never existed."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from consult.access import client_address
 from consult.audit import PatientVisitor
 from consult.models import PatientLink
-from consult.registry import PatientEntry
+from consult.registry import AnswerLine, EntryScreen, PatientEntry
 from consult.services.patient_links import (
     entry_of,
     is_throttled,
@@ -21,6 +23,16 @@ from consult.services.patient_links import (
 )
 
 SEND = "versturen"
+CHECK = "naar"  # ?naar=versturen: a screen opened to change an answer told back
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A screen's answers as the page before sending tells them back."""
+
+    screen: EntryScreen
+    skipped: bool
+    lines: list[AnswerLine]
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -79,6 +91,8 @@ def patient_entry_screen(request: HttpRequest, token: str, screen_key: str) -> H
     if screen is None:
         raise Http404
     number = [s.key for s in entry.screens].index(screen.key) + 1
+    # Opened from the answers told back before sending: saving goes back there.
+    checking = request.GET.get(CHECK) == SEND or request.POST.get(CHECK) == SEND
     if request.method == "POST":
         form = screen.form_class(request.POST, label_suffix="")
         if form.is_valid():
@@ -87,6 +101,8 @@ def patient_entry_screen(request: HttpRequest, token: str, screen_key: str) -> H
             )
             if "stoppen" in request.POST:
                 return redirect("patient_entry_paused", token=token)
+            if checking:
+                return redirect("patient_entry_send", token=token)
             following = entry.screens[number] if number < len(entry.screens) else None
             if following is None:
                 return redirect("patient_entry_send", token=token)
@@ -104,6 +120,9 @@ def patient_entry_screen(request: HttpRequest, token: str, screen_key: str) -> H
         "number": number,
         "total": len(entry.screens),
         "previous": previous,
+        "checking": checking,
+        "check_key": CHECK,
+        "check_value": SEND,
     }
     return _no_store(render(request, "patient_entry/screen.html", context, status=status))
 
@@ -129,5 +148,21 @@ def patient_entry_send(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError:
             return _unavailable(request)
         return _no_store(render(request, "patient_entry/thanks.html", {"entry": entry}))
-    context = {"token": token, "entry": entry, "missing": missing, "last": entry.screens[-1]}
+    answered = [
+        Answered(
+            screen=screen,
+            skipped=screen.key not in link.answers,
+            lines=screen.answer_lines(link.answers.get(screen.key, {})),
+        )
+        for screen in entry.screens
+    ]
+    context = {
+        "token": token,
+        "entry": entry,
+        "missing": missing,
+        "last": entry.screens[-1],
+        "answered": answered,
+        "check_key": CHECK,
+        "check_value": SEND,
+    }
     return _no_store(render(request, "patient_entry/send.html", context))

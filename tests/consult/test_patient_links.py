@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consult.models import AuditEvent, PatientLink
-from tests.conftest import client_for
+from tests.conftest import client_for, told_back
 from tests.factories import ConsentFactory, PatientFactory
 from tests.throwaway_model import SLUG, throwaway_model  # noqa: F401
 
@@ -86,6 +86,10 @@ def test_the_patient_fills_in_screen_by_screen_without_name_or_script(
     assert f"{link_path}woorden/" in again
     following = patient_client.post(f"{link_path}woorden/", {"words": "Beter dan vorige week"})
     assert following["Location"].endswith("/versturen/")
+    assert told_back(patient_client.get(following["Location"]).content.decode()) == {
+        "Welk cijfer geef je?": ["7"],
+        "Wat wil je nog zeggen?": ["“Beter dan vorige week”"],
+    }
     sent = patient_client.post(f"{link_path}versturen/")
     assert "Dank je wel" in sent.content.decode()
     link = PatientLink.objects.get()
@@ -208,3 +212,32 @@ def test_the_patients_first_screen_says_each_thing_once(patient, huisarts_a, ent
         for other in sentences[i + 1 :]:
             assert not one.startswith(other), (one, other)
             assert not other.startswith(one), (one, other)
+
+
+def test_before_sending_the_patient_sees_the_answers_and_can_change_one(
+    throwaway_model,  # noqa: F811
+    link_path,
+):
+    patient_client = Client()
+    patient_client.post(f"{link_path}woorden/", {"words": ""})
+    send_page = patient_client.get(f"{link_path}versturen/").content.decode()
+    assert told_back(send_page) == {
+        "Welk cijfer geef je?": ["Overgeslagen"],
+        "Wat wil je nog zeggen?": ["Niets ingevuld"],
+    }
+    change = f"{link_path}cijfer/?naar=versturen"
+    assert f'href="{change}"' in send_page
+    screen = patient_client.get(change).content.decode()
+    assert '<input type="hidden" name="naar" value="versturen">' in screen
+    assert ">Opslaan</button>" in screen
+    assert f'<a href="{link_path}versturen/">Terug</a>' in screen
+    refused = patient_client.post(change, {"score": "elf", "naar": "versturen"})
+    assert refused.status_code == 400
+    assert '<input type="hidden" name="naar" value="versturen">' in refused.content.decode()
+    saved = patient_client.post(change, {"score": "3", "naar": "versturen"})
+    assert saved["Location"].endswith("/versturen/")
+    assert told_back(patient_client.get(saved["Location"]).content.decode()) == {
+        "Welk cijfer geef je?": ["3"],
+        "Wat wil je nog zeggen?": ["Niets ingevuld"],
+    }
+    assert PatientLink.objects.get().completed_at is None  # nothing sent yet

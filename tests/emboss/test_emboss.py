@@ -20,7 +20,7 @@ from emboss import services
 from emboss.chart import CardMarks, render_card_svg
 from emboss.domains import DOMAINS
 from emboss.models import Card, CardMark, CardSource, GoalEvaluation
-from tests.conftest import client_for
+from tests.conftest import client_for, told_back
 from tests.factories import ConsentFactory, PatientFactory, SentLinkFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -273,6 +273,11 @@ def test_the_card_at_home_by_link(cycle, poh_s, patient_a):
     assert "<script" not in screen
     assert patient.post(f"{path}geld/", {"state": "kapot"}).status_code == 400
     patient.post(f"{path}geld/", {"state": "zorgen", "matters_most": "on", "words": "Brieven"})
+    patient.post(f"{path}wonen/", {"state": ""})
+    answers = told_back(patient.get(f"{path}versturen/").content.decode())
+    assert answers["Geld"] == ["Ik maak me zorgen", "Dit is voor mij het belangrijkst", "“Brieven”"]
+    assert answers["Mijn huis"] == ["Weet ik niet"]
+    assert answers["Mijn lichaam"] == ["Overgeslagen"]
     patient.post(f"{path}versturen/")
     home = Card.objects.get(source=CardSource.HOME)
     mark = home.marks.get(domain="geld")

@@ -22,7 +22,7 @@ from spinnenweb import services
 from spinnenweb.chart import CX, CY, RADIUS, RadarWeb, render_radar_svg
 from spinnenweb.dimensions import DIMENSIONS
 from spinnenweb.models import Web, WebDimension, WebSource
-from tests.conftest import client_for
+from tests.conftest import client_for, told_back
 from tests.factories import ConsentFactory, SentLinkFactory
 
 pytestmark = pytest.mark.django_db
@@ -212,6 +212,10 @@ def test_the_patient_fills_in_at_home_and_the_consult_starts_from_it(
     # Half-filled: stopped after two screens; continue later where it stopped.
     assert f"{path}zingeving/" in patient.get(path).content.decode()
     patient.post(f"{path}zingeving/", {"score": "8"})
+    answers = told_back(patient.get(f"{path}versturen/").content.decode())
+    assert answers["Lichaamsfuncties"] == ["Je cijfer: 5", "Hier wil ik over praten", "“Moe”"]
+    assert answers["Mentaal welbevinden"] == ["Je cijfer: 4"]
+    assert answers["Meedoen"] == ["Overgeslagen"]
     patient.post(f"{path}versturen/")
     home = Web.objects.get(source=WebSource.HOME)
     scores = {d.key: d.score for d in home.dimensions.all()}
