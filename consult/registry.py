@@ -116,9 +116,9 @@ class EntryScreen:
     answer_formats: Mapping[str, Text] = field(default_factory=dict)
 
     def answer_lines(self, answers: Mapping[str, Any]) -> list[AnswerLine]:
-        """The saved answers in the order of the form: a choice by its words, a tick
-        by its label (left out when not ticked), typed words as typed; empty answers
-        left out."""
+        """The saved answers in the order of the form: a choice by its words (several
+        with commas), a tick by its label (left out when not ticked), typed words as
+        typed; empty answers left out."""
         lines = []
         for name, form_field in self.form_class.base_fields.items():
             value = answers.get(name)
@@ -126,10 +126,14 @@ class EntryScreen:
             if isinstance(form_field, forms.BooleanField):
                 text = str(form_field.label) if value else None
             elif isinstance(form_field, forms.ChoiceField):
-                chosen = "" if value is None else str(value)
+                chosen = (
+                    {str(v) for v in value}
+                    if isinstance(value, list)
+                    else {"" if value is None else str(value)}
+                )
                 # Normalised by the field into (value, label) pairs.
                 choices = cast(list[tuple[Any, Any]], form_field.choices)
-                text = next((str(label) for key, label in choices if str(key) == chosen), None)
+                text = ", ".join(str(label) for key, label in choices if str(key) in chosen)
             elif value in (None, ""):
                 text = None
             elif isinstance(form_field, forms.CharField) and name not in self.answer_formats:

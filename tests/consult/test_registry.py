@@ -1,11 +1,20 @@
 """A new conversation model plugs in without any change to `consult`."""
 
 import pytest
+from django import forms
 from django.urls import reverse
 
 from consult.access import Actor
 from consult.models import Consult
-from consult.registry import ConversationModel, Step, conversation_models, register, unregister
+from consult.registry import (
+    AnswerLine,
+    ConversationModel,
+    EntryScreen,
+    Step,
+    conversation_models,
+    register,
+    unregister,
+)
 from consult.services.consults import consult_start
 from tests.conftest import client_for
 from tests.factories import ConsentFactory
@@ -89,3 +98,28 @@ def test_a_consult_whose_model_is_gone_answers_404(throwaway_model, huisarts_a, 
     unregister("proef")
     url = reverse("consult_detail", kwargs={"consult_id": consult.public_id})
     assert client_for(huisarts_a).get(url).status_code == 404
+
+
+class _EveryKindOfAnswer(forms.Form):
+    feeling = forms.ChoiceField(choices=[("goed", "Gaat goed"), ("", "Weet ik niet")])
+    days = forms.MultipleChoiceField(choices=[("ma", "maandag"), ("di", "dinsdag")])
+    score = forms.IntegerField()
+    talk = forms.BooleanField(label="Hier wil ik over praten")
+    words = forms.CharField()
+
+
+def test_a_screen_tells_its_answers_back_in_words():
+    screen = EntryScreen(
+        "thuis", "Thuis", _EveryKindOfAnswer, answer_formats={"score": "Je cijfer: %(answer)s"}
+    )
+    told = screen.answer_lines(
+        {"feeling": "", "days": ["di", "ma"], "score": 0, "talk": True, "words": "Moe"}
+    )
+    assert told == [
+        AnswerLine("Weet ik niet"),
+        AnswerLine("maandag, dinsdag"),
+        AnswerLine("Je cijfer: 0"),
+        AnswerLine("Hier wil ik over praten"),
+        AnswerLine("Moe", own_words=True),
+    ]
+    assert screen.answer_lines({"feeling": "kapot", "days": [], "talk": False, "words": ""}) == []
