@@ -29,6 +29,26 @@ def _entry_title(link: PatientLink) -> str:
     return str(entry.patient_title) if entry else link.purpose
 
 
+def _told_back(link: PatientLink) -> list[dict[str, Any]]:
+    """What the patient sent from home in words, as the page before sending told it
+    back: per question answered, its title and the answers (their own words quoted)."""
+    model = get_conversation_model(link.model_slug)
+    entry = model.patient_entry(link.purpose) if model else None
+    if entry is None:
+        return []
+    return [
+        {
+            "question": str(screen.title),
+            "answers": [
+                f"“{line.text}”" if line.own_words else line.text
+                for line in screen.answer_lines(link.answers[screen.key])
+            ],
+        }
+        for screen in entry.screens
+        if screen.key in link.answers
+    ]
+
+
 # What the patient reads in the list of who looked at their file, per kind of object.
 OBJECT_WORDS = {
     "patient": gettext_lazy("your details"),
@@ -266,6 +286,7 @@ def patient_record(
                 "made_at": _when(link.created_at),
                 "sent_at": _when(link.completed_at),
                 "answers": link.answers,
+                "in_words": _told_back(link),
             }
             for link in patient.patient_links.order_by("created_at")
             if link.answers

@@ -367,3 +367,33 @@ def test_goals_reached_are_dated_on_the_day_of_the_practice(cycle, poh_s, patien
     assert "02-03-2026 00:30" in page
     assert "Doelen bereikt: 1 (02-03-2026)" in page
     assert "01-03-2026" not in page
+
+
+def test_the_patients_copy_says_the_card_from_home_in_words(cycle, poh_s, patient_a):
+    """Not the stored codes ("zorgen", True): each part of life with what the patient
+    answered, as the page before sending told it back."""
+    SentLinkFactory.create(
+        patient=patient_a,
+        created_by=poh_s,
+        model_slug="emboss",
+        purpose="kaart",
+        answers={
+            "geld": {"state": "zorgen", "matters_most": True, "words": "Brieven"},
+            "wonen": {"state": "", "matters_most": False, "words": ""},
+        },
+    )
+    response = client_for(poh_s).get(
+        reverse("patient_copy", kwargs={"patient_id": patient_a.public_id, "fmt": "pdf"})
+    )
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+        )
+        .stdout.decode()
+        .split()
+    )
+    told = text[text.index("Wat je thuis hebt ingevuld") :]
+    assert "Geld: Ik maak me zorgen; Dit is voor mij het belangrijkst; “Brieven”" in told
+    assert "Mijn huis: Weet ik niet" in told
+    assert "• zorgen" not in told
+    assert "Mijn lichaam" not in told.split("Wie er in je dossier keek")[0]  # not answered
