@@ -78,9 +78,15 @@ def _date_as_it_happened(first: Consult, second: Consult, third: Consult) -> Non
     recorded[third.pk] = recorded[second.pk]
     for consult_id, at in recorded.items():
         KopSheet.objects.filter(consult_id=consult_id).update(risk_recorded_at=at)
-    PatientFlag.objects.filter(patient_id=first.patient_id, source_key=services.RISK_FLAG).update(
-        raised_at=recorded[first.pk], closed_at=recorded[second.pk]
-    )
+    flags = PatientFlag.objects.filter(patient_id=first.patient_id, source_key=services.RISK_FLAG)
+    for flag in flags:
+        # Its words name the day of the analysis, which was today when it was seeded.
+        raised_on = f"{timezone.localtime(recorded[first.pk]):%d-%m-%Y}"
+        flags.filter(pk=flag.pk).update(
+            raised_at=recorded[first.pk],
+            closed_at=recorded[second.pk],
+            text=flag.text.replace(f"{timezone.localdate():%d-%m-%Y}", raised_on),
+        )
 
 
 def _first_session(patient: Patient, actor: Actor) -> Consult:

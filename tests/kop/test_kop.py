@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from consult.access import Actor
 from consult.models import Agreement, AuditEvent, Consult, PatientFlag
@@ -428,6 +429,8 @@ def test_the_demo_has_the_articles_case_over_three_sessions():
     assert third_risk == second_risk
     assert flag.raised_at == first_risk
     assert flag.closed_at == second_risk
+    # The flag's words name the day of the analysis it came from, not the seeding day.
+    assert f"risicoanalyse van {timezone.localtime(first_risk):%d-%m-%Y}:" in flag.text
 
 
 def test_step_done_needs_no_risk_for_the_schema_step(kop, poh_a):
