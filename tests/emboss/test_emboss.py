@@ -393,6 +393,7 @@ def test_the_patients_copy_says_the_card_from_home_in_words(cycle, poh_s, patien
         .split()
     )
     told = text[text.index("Wat je thuis hebt ingevuld") :]
+    assert told.startswith("Wat je thuis hebt ingevuld Jouw gesprekskaart Verstuurd op ")
     assert "Geld: Ik maak me zorgen; Dit is voor mij het belangrijkst; “Brieven”" in told
     assert "Mijn huis: Weet ik niet" in told
     assert "• zorgen" not in told
