@@ -58,6 +58,7 @@ class Row:
     record: Any
     form: forms.BaseForm
     label: str = ""
+    home: Any = None  # the same part of life on the card the patient filled in at home
 
 
 def marks_of(card: Card) -> dict[str, CardMarks]:
@@ -130,12 +131,14 @@ class EmbossModel(ConversationModel):
         )
         if step.slug == "voorbereiden":
             home = services.home_card_for(consult)
+            from_home = {mark.domain: mark for mark in home.marks.all()} if home else {}
             context.update(
                 marks=[
                     Row(
                         mark,
                         record_form(MarkForm, mark, consult=consult, kind="emboss_mark"),
                         str(BY_KEY[mark.domain].label),
+                        from_home.get(mark.domain),
                     )
                     for mark in sorted(card.marks.all(), key=lambda m: _order(m.domain))
                 ],

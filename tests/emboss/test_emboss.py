@@ -284,6 +284,13 @@ def test_the_card_at_home_by_link(cycle, poh_s, patient_a):
     assert (mark.state, mark.matters_most, mark.words) == ("zorgen", True, "Brieven")
     intro = professional.get(step(cycle, "voorbereiden")).content.decode()
     assert "heeft de kaart thuis ingevuld" in intro
+    # Beside the same part of life on the card of the consult, what was said at home.
+    geld = intro[intro.index('<h4 id="mark-geld">') :]
+    geld = geld[: geld.index("</form>")]
+    assert re.search(
+        r'<p class="from-home">Thuis:\s*maak me zorgen, belangrijkst; “Brieven”</p>', geld
+    )
+    assert intro.count('class="from-home"') == 1  # the other parts were not filled in
     professional.post(
         reverse("emboss_take_up_home", kwargs={"consult_id": cycle.public_id}),
         {"step": "voorbereiden"},
