@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy, ngettext
 
 from consult.models import AuditEvent, Consult, Patient, PatientLink, Role, TeachBack, User
-from consult.registry import get_conversation_model
+from consult.registry import PatientEntry, get_conversation_model
 from consult.selectors.plans import plan_view
 
 
@@ -23,17 +23,21 @@ def _when(value: date | datetime | None) -> str:
     return value.isoformat()
 
 
-def _entry_title(link: PatientLink) -> str:
+def _entry_of(link: PatientLink) -> PatientEntry | None:
+    """What the link was for; None once its model is no longer installed."""
     model = get_conversation_model(link.model_slug)
-    entry = model.patient_entry(link.purpose) if model else None
+    return model.patient_entry(link.purpose) if model else None
+
+
+def _entry_title(link: PatientLink) -> str:
+    entry = _entry_of(link)
     return str(entry.patient_title) if entry else link.purpose
 
 
 def _told_back(link: PatientLink) -> list[dict[str, Any]]:
     """What the patient sent from home in words, as the page before sending told it
     back: per question answered, its title and the answers (their own words quoted)."""
-    model = get_conversation_model(link.model_slug)
-    entry = model.patient_entry(link.purpose) if model else None
+    entry = _entry_of(link)
     if entry is None:
         return []
     return [
